@@ -1,0 +1,62 @@
+# Deskwise: `make run` starts a working desk, `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/deskwise
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres bench system-test-deps clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ is required (see scripts/find-python)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/deskwise run
+
+# Debian packages the browser test needs; installed only when missing.
+system-test-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser test..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy deskwise
+
+pytest-sqlite: $(VENV)/.dev system-test-deps
+	DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+pytest-postgres: $(VENV)/.dev system-test-deps
+	@if $(BIN)/python scripts/pg-available "$(PG_TEST_URL)"; then \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS); \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "PostgreSQL at $(PG_TEST_URL) does not answer, and CI requires the PostgreSQL run."; exit 1; \
+	else \
+	  echo "SKIPPED: PostgreSQL at $(PG_TEST_URL) does not answer; the PostgreSQL test run is skipped (required under CI=true)."; \
+	fi
+
+test: lint typecheck pytest-sqlite pytest-postgres
+
+# make bench N=100000 DB=postgres   (DB=sqlite for the embedded database)
+N ?= 100000
+DB ?= postgres
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/deskwise bench --tickets $(N) --database $(DB)
+
+clean:
+	rm -rf $(VENV) var/test* .mypy_cache .ruff_cache

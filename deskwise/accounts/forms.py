@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from deskwise.core.forms import EmailField
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class LoginLinkForm(forms.Form):
+    email = EmailField(label="Your email address")

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from deskwise.accounts.choices import STAFF_ROLES, Role
+
+
+class User(AbstractUser):
+    """Someone who signs in: a requester with a login, an agent, a supervisor or an admin."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REQUESTER)
+    contact = models.OneToOneField(
+        "accounts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        help_text="The requester identity this login speaks for.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="user_email_unique", condition=~models.Q(email="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_agent(self) -> bool:
+        """Agents, supervisors and admins all work tickets."""
+        return self.is_active and self.role in STAFF_ROLES
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.is_active and self.role in {Role.SUPERVISOR, Role.ADMIN}
+
+    @property
+    def is_desk_admin(self) -> bool:
+        return self.is_active and self.role == Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Contact(models.Model):
+    """A requester, known by email address; may never sign in."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    organisation = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [self.email.split("@")[0]])[0]
+
+
+class Team(models.Model):
+    """A queue where tickets wait, and the agents who work it."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(
+        default=False, help_text="New requests without a team go here. Exactly one team."
+    )
+    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_team"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="membership_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class LoginLink(models.Model):
+    """A one-time sign-in link for a requester who has no password."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="login_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "-created_at"], name="loginlink_recent")]
+
+    def __str__(self) -> str:
+        return f"sign-in link for {self.contact}"

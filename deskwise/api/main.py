@@ -1,0 +1,94 @@
+"""The REST API at /api/v1/: one NinjaAPI, routers from the domain apps."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from deskwise.api.auth import TokenAuth
+from deskwise.core.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Deskwise API",
+    version="1",
+    description=(
+        "Tickets, their timelines and the actions agents take on them, on the same services "
+        "and permissions as the desk. Authenticate with a personal token: "
+        "`Authorization: Bearer <token>`. Lists use cursor pagination: pass the "
+        "`next_cursor` of one page as `cursor` to get the next. Errors are "
+        "`{code, message, fields}`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "path", "payload", "filters")
+        ]
+        fields.setdefault(".".join(loc) or "request", []).append(str(error.get("msg", "Invalid.")))
+    summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
+    return _error(request, 422, "invalid", f"The request is not valid. {summary}"[:1000], fields)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(
+        request,
+        401,
+        "unauthenticated",
+        "Send a valid personal API token as 'Authorization: Bearer <token>'.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="deskwise"'
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def _mount() -> None:
+    from deskwise.accounts.api import router as accounts_router
+    from deskwise.tickets.api import router as tickets_router
+
+    api.add_router("", accounts_router)
+    api.add_router("/tickets", tickets_router)
+
+
+_mount()

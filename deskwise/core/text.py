@@ -1,0 +1,151 @@
+"""Validation and rendering of the text people type into the desk.
+
+The same rules serve forms, the API and services, so a NUL byte or a stray
+control character gets the same clear message wherever it arrives.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.html import urlize
+
+SUBJECT_MAX = 200
+NAME_MAX = 120
+EMAIL_MAX = 254
+BODY_MAX = 100_000
+
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, and the
+# bidirectional overrides that can disguise text (CVE-2021-42574 style).
+# Lone surrogates (which JSON can smuggle in) cannot be stored at all.
+_BAD_MULTILINE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_BAD_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _describe(char: str) -> str:
+    if char == "\x00":
+        return "a NUL byte"
+    if "\ud800" <= char <= "\udfff":
+        return f"an invalid character (U+{ord(char):04X})"
+    name = unicodedata.name(char, "")
+    return f"a control character (U+{ord(char):04X}{' ' + name if name else ''})"
+
+
+def clean_line(value: str | None, *, label: str, max_length: int, required: bool = True) -> str:
+    """One line of text (a subject, a name): trimmed, no control characters."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationError(f"{label} is required.", code="required")
+        return ""
+    bad = _BAD_LINE.search(text)
+    if bad:
+        raise ValidationError(
+            f"{label} contains {_describe(bad.group())}; please remove it.", code="control_char"
+        )
+    if len(text) > max_length:
+        raise ValidationError(
+            f"{label} is {len(text)} characters long; the limit is {max_length}.",
+            code="max_length",
+        )
+    return text
+
+
+def clean_body(
+    value: str | None, *, label: str, max_length: int = BODY_MAX, required: bool = True
+) -> str:
+    """Free text (a description, a reply): line breaks kept, controls refused."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        if required:
+            raise ValidationError(f"{label} is required.", code="required")
+        return ""
+    bad = _BAD_MULTILINE.search(text)
+    if bad:
+        raise ValidationError(
+            f"{label} contains {_describe(bad.group())}; please remove it.", code="control_char"
+        )
+    if len(text) > max_length:
+        raise ValidationError(
+            f"{label} is {len(text):,} characters long; the limit is {max_length:,}.",
+            code="max_length",
+        )
+    return text
+
+
+def clean_email(value: str | None, *, label: str = "Email address", required: bool = True) -> str:
+    text = clean_line(value, label=label, max_length=EMAIL_MAX, required=required)
+    if not text:
+        return ""
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise ValidationError(
+            f"{label} {text!r} is not a valid email address.", code="invalid"
+        ) from None
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+
+
+def sanitise_html(html: str) -> str:
+    """HTML that is safe to show inside a desk page."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}, "*": {"class"}},
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as sanitised HTML: paragraphs, line breaks and links."""
+    paragraphs = re.split(r"\n{2,}", text.strip())
+    parts = []
+    for para in paragraphs:
+        if not para:
+            continue
+        linked = urlize(para, nofollow=True, autoescape=True)
+        parts.append("<p>" + linked.replace("\n", "<br>") + "</p>")
+    return sanitise_html("".join(parts))

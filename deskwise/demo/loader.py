@@ -1,0 +1,170 @@
+"""Replays the demo stories through the ticket services, with the clock set back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from deskwise.accounts.choices import Role
+from deskwise.accounts.models import Contact, Team, User
+from deskwise.accounts.services import membership_add, team_create, user_create
+from deskwise.core import clock
+from deskwise.demo.data import DEMO_PASSWORD, REQUESTERS, STAFF, STORIES, TEAMS, Story
+from deskwise.notifications.services import muted
+from deskwise.tickets import services
+from deskwise.tickets.choices import Channel, EventKind, Impact, Status, Urgency
+from deskwise.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    name: str
+
+
+def demo_logins() -> list[Login]:
+    people = [(u, role, f"{first} {last}") for u, first, last, _, role, _ in STAFF]
+    people += [(u, "requester", f"{first} {last}") for u, first, last, _, _ in REQUESTERS]
+    return [Login(username=u, role=r, name=n) for u, r, n in people]
+
+
+def is_empty() -> bool:
+    return not User.objects.exists() and not Ticket.objects.exists()
+
+
+@transaction.atomic
+def load_demo(*, now: dt.datetime | None = None) -> int:
+    """Create the demo desk in an empty database; returns the number of tickets."""
+    now = now or clock.now()
+    with muted(), clock.frozen_at(now - dt.timedelta(days=60)):
+        teams = {
+            name: team_create(name=name, description=desc, is_default=default)
+            for name, desc, default in TEAMS
+        }
+        users: dict[str, User] = {}
+        for username, first, last, email, role, team_names in STAFF:
+            users[username] = user_create(
+                username=username,
+                email=email,
+                role=Role(role),
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                validate=False,
+            )
+            for name in team_names:
+                membership_add(team=teams[name], user=users[username])
+        for username, first, last, email, organisation in REQUESTERS:
+            users[username] = user_create(
+                username=username,
+                email=email,
+                role=Role.REQUESTER,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                validate=False,
+            )
+            Contact.objects.filter(pk=users[username].contact_id).update(organisation=organisation)
+    for story in sorted(STORIES, key=lambda s: -s.age):
+        _replay(story, users=users, teams=teams, now=now)
+    return len(STORIES)
+
+
+def _replay(
+    story: Story, *, users: dict[str, User], teams: dict[str, Team], now: dt.datetime
+) -> None:
+    requester_user = users[story.requester]
+    requester = requester_user.contact
+    assert requester is not None
+    opened = now - dt.timedelta(minutes=story.age)
+    channel = Channel(story.channel)
+    with muted(), clock.frozen_at(opened):
+        if story.logged_by:
+            ticket = services.log_contact(
+                actor=users[story.logged_by],
+                channel=channel,
+                body=story.description,
+                requester=requester,
+                subject=story.subject,
+                team=teams[story.team],
+                impact=Impact(story.impact),
+                urgency=Urgency(story.urgency),
+            )
+        else:
+            ticket = services.open_ticket(
+                requester=requester,
+                subject=story.subject,
+                description=story.description,
+                channel=channel,
+                actor=requester_user if channel != Channel.EMAIL else None,
+                team=teams[story.team],
+                impact=Impact(story.impact),
+                urgency=Urgency(story.urgency),
+                participants=[users[u].contact for u in story.cc if users[u].contact],  # type: ignore[misc]
+                event_kind=EventKind.MESSAGE_IN,
+            )
+    as_requester = requester_user if channel not in {Channel.EMAIL, Channel.PHONE} else None
+    for offset, action, args in story.steps:
+        at = opened + dt.timedelta(minutes=offset)
+        if at >= now:
+            raise ValueError(f"demo story {story.subject!r} has a step in the future")
+        ticket.refresh_from_db()
+        who = users.get(args.get("who", ""))
+        with muted(), clock.frozen_at(at):
+            match action:
+                case "take":
+                    services.take_ownership(ticket=ticket, actor=who)  # type: ignore[arg-type]
+                case "assign":
+                    services.assign(ticket=ticket, actor=who, owner=users[args["owner"]])  # type: ignore[arg-type]
+                case "reply":
+                    then = Status(args["then"]) if args["then"] else None
+                    services.reply(ticket=ticket, actor=who, body=args["body"], then=then)  # type: ignore[arg-type]
+                case "note":
+                    services.add_note(ticket=ticket, actor=who, body=args["body"])  # type: ignore[arg-type]
+                case "message":
+                    services.add_requester_message(
+                        ticket=ticket,
+                        contact=requester,
+                        actor=as_requester,
+                        body=args["body"],
+                        channel=Channel.EMAIL if as_requester is None else Channel.PORTAL,
+                    )
+                case "log":
+                    services.log_contact(
+                        actor=who,
+                        channel=Channel(args["channel"]),  # type: ignore[arg-type]
+                        body=args["body"],
+                        ticket=ticket,
+                    )
+                case "resolve":
+                    services.resolve(ticket=ticket, actor=who, resolution=args["body"])  # type: ignore[arg-type]
+                case "confirm":
+                    services.confirm_resolution(
+                        ticket=ticket,
+                        contact=requester,
+                        actor=as_requester,
+                        solved=args["solved"],
+                        comment=args["comment"],
+                    )
+                case "status":
+                    services.transition(
+                        ticket=ticket,
+                        actor=who,
+                        to=Status(args["to"]),  # type: ignore[arg-type]
+                        reason=args["reason"],
+                    )
+                case "escalate":
+                    services.escalate(
+                        ticket=ticket,
+                        actor=who,
+                        reason=args["reason"],  # type: ignore[arg-type]
+                        to_user=users[args["to_user"]] if args["to_user"] else None,
+                        to_team=teams[args["to_team"]] if args["to_team"] else None,
+                    )
+                case "close":
+                    services.close(ticket=ticket, actor=who, reason=args["reason"])  # type: ignore[arg-type]
+                case _:
+                    raise ValueError(f"unknown demo step {action!r}")

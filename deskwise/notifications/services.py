@@ -1,0 +1,68 @@
+"""The one outbound mail path: queue a templated message, a task sends it."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+
+from deskwise.core import clock
+from deskwise.notifications.models import OutboundEmail
+
+if TYPE_CHECKING:
+    from deskwise.tickets.models import Ticket, TimelineEvent
+
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("deskwise_mail_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Record history without mailing anyone: for importing past tickets and the demo desk."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def email_queue(
+    *,
+    template: str,
+    to: Iterable[str],
+    context: Mapping[str, Any],
+    cc: Iterable[str] = (),
+    ticket: Ticket | None = None,
+    event: TimelineEvent | None = None,
+) -> OutboundEmail | None:
+    """Record a message to send and send it after the surrounding commit.
+
+    ``template`` names ``notifications/email/<template>.{subject.txt,txt,html}``.
+    Addresses are de-duplicated; a message with nobody to send to is not queued.
+    """
+    recipients = list(dict.fromkeys(addr.strip().lower() for addr in to if addr.strip()))
+    copies = [
+        addr
+        for addr in dict.fromkeys(a.strip().lower() for a in cc if a.strip())
+        if addr not in recipients
+    ]
+    if not recipients or _muted.get():
+        return None
+    outbound = OutboundEmail.objects.create(
+        template=template,
+        to=recipients,
+        cc=copies,
+        context=dict(context),
+        message_id=f"<{uuid.uuid4().hex}@{settings.DESKWISE_MAIL_DOMAIN}>",
+        ticket=ticket,
+        event=event,
+        created_at=clock.now(),
+    )
+    from deskwise.notifications.tasks import send_email
+
+    transaction.on_commit(lambda: send_email.enqueue(outbound.pk))
+    return outbound

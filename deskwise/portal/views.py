@@ -1,0 +1,156 @@
+"""The requester portal: my requests, a new request, one request's story."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from deskwise.accounts.models import User
+from deskwise.core.errors import InvalidInput, NotFound, ServiceError
+from deskwise.core.htmx import render_page
+from deskwise.portal.forms import ConfirmForm, MessageForm, RequestForm
+from deskwise.queueing.estimate import estimate_wait
+from deskwise.tickets import selectors, services
+from deskwise.tickets.choices import Channel, Impact, Status, Urgency
+from deskwise.tickets.models import Ticket
+
+View = Callable[..., HttpResponse]
+
+
+def requester_view(view: View) -> View:
+    """Anyone signed in may ask for help as themselves; they need a contact to do so."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "contact_id", None) is None:
+            return render_page(request, "portal/no_contact.html", {}, status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapper
+
+
+@require_GET
+@requester_view
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        page = selectors.requester_ticket_list(user=user, cursor=request.GET.get("cursor") or None)
+    except InvalidInput:
+        page = selectors.requester_ticket_list(user=user)
+    return render_page(request, "portal/home.html", {"page": page}, partial="requests")
+
+
+@requester_view
+def new_request(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = RequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            ticket = services.open_ticket(
+                requester=user.contact,
+                subject=d["subject"],
+                description=d["description"],  # type: ignore[arg-type]
+                channel=Channel.PORTAL,
+                actor=user,
+                impact=Impact(d["impact"]),
+                urgency=Urgency(d["urgency"]),
+                uploads=d["attachments"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Thank you: your request is {ticket.reference}.")
+            return redirect("portal:request", pk=ticket.pk)
+    status = 422 if request.method == "POST" else 200
+    return render_page(request, "portal/new.html", {"form": form}, status=status)
+
+
+def _detail(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "ticket": ticket,
+        "events": selectors.timeline(user=request.user, ticket=ticket),  # type: ignore[arg-type]
+        "message_form": MessageForm(),
+        "confirm_form": ConfirmForm(),
+        "is_requester": ticket.requester_id == request.user.contact_id,  # type: ignore[union-attr]
+    }
+    if ticket.status == Status.NEW:
+        context["estimate"] = estimate_wait(
+            team_id=ticket.team_id, priority=ticket.priority, exclude_ticket_id=ticket.pk
+        )
+    context.update(forms)
+    return context
+
+
+@require_GET
+@requester_view
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    return render_page(request, "portal/request.html", _detail(request, ticket))
+
+
+@require_POST
+@requester_view
+def request_message(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_requester_message(
+                ticket=ticket,
+                contact=user.contact,
+                actor=user,
+                body=form.cleaned_data["body"],  # type: ignore[arg-type]
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your message has been added.")
+            return redirect("portal:request", pk=pk)
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    return render_page(
+        request, "portal/request.html", _detail(request, ticket, message_form=form), status=422
+    )
+
+
+@require_POST
+@requester_view
+def request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.confirm_resolution(
+                ticket=ticket,
+                contact=user.contact,
+                actor=user,  # type: ignore[arg-type]
+                solved=form.cleaned_data["solved"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            solved = form.cleaned_data["solved"]
+            messages.success(
+                request,
+                "Thank you for confirming. We're glad it's solved."
+                if solved
+                else "Thank you for telling us. We've reopened your request and will be in touch.",
+            )
+            return redirect("portal:request", pk=pk)
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    return render_page(
+        request, "portal/request.html", _detail(request, ticket, confirm_form=form), status=422
+    )

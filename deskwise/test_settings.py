@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings with fast hashing and
+mail kept in memory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DESKWISE_ENV", "test")
+
+from deskwise.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="deskwise-test-media-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

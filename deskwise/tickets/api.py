@@ -1,0 +1,451 @@
+"""Tickets over the API: the desk's selectors, filters and services, as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Schema
+from pydantic import Field
+
+from deskwise.accounts.models import Team, User
+from deskwise.accounts.services import contact_get_or_create
+from deskwise.api.schemas import READ_ERRORS, WRITE_ERRORS, TeamRef, UserRef
+from deskwise.core.errors import InvalidInput, NotAllowed
+from deskwise.core.text import BODY_MAX, SUBJECT_MAX
+from deskwise.tickets import selectors, services
+from deskwise.tickets.choices import (
+    CONTACT_EVENT,
+    Channel,
+    EventKind,
+    Impact,
+    Priority,
+    Status,
+    TriageClass,
+    Urgency,
+    Visibility,
+)
+from deskwise.tickets.filters import TicketFilters
+from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
+
+router = Router(tags=["tickets"])
+
+MAX_ID = 2**63 - 1
+TicketId = Path(..., ge=1, le=MAX_ID, description="The number in the ticket's reference DW-<n>.")
+
+
+class ContactRef(Schema):
+    id: int
+    email: str
+    name: str
+
+
+class TicketOut(Schema):
+    id: int
+    reference: str
+    subject: str
+    status: Status
+    priority: Priority
+    impact: Impact
+    urgency: Urgency
+    triage_class: TriageClass | Literal[""]
+    red_flags: list[Any]
+    channel: Channel
+    requester: ContactRef
+    team: TeamRef
+    owner: UserRef | None
+    escalated_to: UserRef | None
+    escalation_level: int
+    reopen_count: int
+    due_at: dt.datetime
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    first_response_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKind
+    visibility: Visibility
+    actor: UserRef | None
+    contact: ContactRef | None
+    channel: Channel | Literal[""]
+    body_text: str
+    body_html: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+    attachments: list[AttachmentOut]
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class TicketCreateIn(Schema):
+    subject: str = Field(max_length=SUBJECT_MAX)
+    description: str = Field(max_length=BODY_MAX)
+    requester_email: str | None = Field(
+        None,
+        max_length=254,
+        description="Who needs help. Agents must give it; requesters may "
+        "leave it out (it is themselves).",
+    )
+    requester_name: str = Field("", max_length=120)
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
+    impact: Impact = Impact.PERSON
+    urgency: Urgency = Urgency.DEGRADED
+    channel: Literal["api", "phone", "walk_up", "chat"] = Field(
+        "api", description="Agents logging a call, walk-up or chat say so here."
+    )
+    cc: list[str] = Field(default_factory=list, max_length=20, description="Participants' emails.")
+
+
+class BodyIn(Schema):
+    body: str = Field(max_length=BODY_MAX)
+
+
+class ReplyIn(BodyIn):
+    then: Literal["open", "waiting_on_requester"] | None = Field(
+        None, description="Status after the reply; by default a new ticket becomes open."
+    )
+
+
+class LogIn(BodyIn):
+    channel: Literal["phone", "walk_up", "chat"]
+    public: bool = Field(False, description="Show this log to the requester.")
+
+
+class AssignIn(Schema):
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="null leaves it unassigned.")
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class TransitionIn(Schema):
+    to: Status
+    reason: str = Field("", max_length=BODY_MAX)
+
+
+class EscalateIn(Schema):
+    reason: str = Field(max_length=2000)
+    to_user_id: int | None = Field(None, ge=1, le=MAX_ID, description="A supervisor.")
+    to_team_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ConfirmIn(Schema):
+    solved: bool
+    comment: str = Field("", max_length=5000)
+
+
+def _user_ref(user: User | None) -> UserRef | None:
+    return UserRef(id=user.pk, name=user.display_name) if user else None
+
+
+def ticket_out(ticket: Ticket) -> TicketOut:
+    return TicketOut(
+        id=ticket.pk,
+        reference=ticket.reference,
+        subject=ticket.subject,
+        status=Status(ticket.status),
+        priority=Priority(ticket.priority),
+        impact=Impact(ticket.impact),
+        urgency=Urgency(ticket.urgency),
+        triage_class=ticket.triage_class,  # type: ignore[arg-type]
+        red_flags=ticket.red_flags,
+        channel=Channel(ticket.channel),
+        requester=ContactRef(
+            id=ticket.requester.pk, email=ticket.requester.email, name=ticket.requester.name
+        ),
+        team=TeamRef(id=ticket.team.pk, name=ticket.team.name),
+        owner=_user_ref(ticket.owner),
+        escalated_to=_user_ref(ticket.escalated_to),
+        escalation_level=ticket.escalation_level,
+        reopen_count=ticket.reopen_count,
+        due_at=ticket.due_at,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        first_response_at=ticket.first_response_at,
+        resolved_at=ticket.resolved_at,
+        closed_at=ticket.closed_at,
+    )
+
+
+def _attachment_out(a: Attachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=a.pk,
+        filename=a.filename,
+        content_type=a.content_type,
+        size=a.size,
+        url=f"/attachments/{a.pk}/{a.filename}",
+    )
+
+
+def event_out(event: TimelineEvent) -> EventOut:
+    contact = event.contact
+    return EventOut(
+        id=event.pk,
+        kind=EventKind(event.kind),
+        visibility=Visibility(event.visibility),
+        actor=_user_ref(event.actor),
+        contact=ContactRef(id=contact.pk, email=contact.email, name=contact.name)
+        if contact
+        else None,
+        channel=event.channel,  # type: ignore[arg-type]
+        body_text=event.body_text,
+        body_html=event.body_html,
+        data=event.data,
+        created_at=event.created_at,
+        attachments=[_attachment_out(a) for a in event.attachments.all()],
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def _team(team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise InvalidInput(f"There is no team {team_id}.", fields={"team_id": ["No such team."]})
+    return team
+
+
+def _agent(user_id: int | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.is_agent:
+        raise InvalidInput(f"There is no agent {user_id}.", fields={field: ["No such agent."]})
+    return user
+
+
+def _fresh(request: HttpRequest, ticket_id: int) -> TicketOut:
+    return ticket_out(selectors.ticket_get(user=_user(request), pk=ticket_id))
+
+
+@router.get("", response={200: TicketPage, **READ_ERRORS}, summary="List tickets")
+def list_tickets(
+    request: HttpRequest,
+    filters: Query[TicketFilters],
+    cursor: str | None = Query(None, max_length=512),
+    limit: int = Query(25, ge=1, le=100),
+) -> TicketPage:
+    """The tickets you may see, filtered like the desk's queue and in its order
+    (priority, then deadline). Requesters see their own requests, newest first."""
+    user = _user(request)
+    if user.is_agent:
+        page = selectors.ticket_list(user=user, filters=filters, cursor=cursor, limit=limit)
+    else:
+        page = selectors.requester_ticket_list(user=user, cursor=cursor, limit=limit)
+    return TicketPage(items=[ticket_out(t) for t in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("", response={201: TicketOut, **WRITE_ERRORS}, summary="Open a ticket")
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, TicketOut]:
+    user = _user(request)
+    if user.is_agent:
+        if not payload.requester_email:
+            raise InvalidInput(
+                "Say who needs help: requester_email is required when an agent opens a ticket.",
+                fields={"requester_email": ["Required."]},
+            )
+        requester = contact_get_or_create(
+            email=payload.requester_email, name=payload.requester_name
+        )
+    else:
+        if user.contact is None:
+            raise NotAllowed("This login has no requester identity.")
+        requester = user.contact
+        if payload.requester_email and payload.requester_email.strip().lower() != requester.email:
+            raise NotAllowed("You can only open requests for yourself.")
+        if payload.team_id is not None or payload.channel != "api":
+            raise NotAllowed("Only agents choose the team or log calls.")
+    participants = [contact_get_or_create(email=addr) for addr in payload.cc]
+    ticket = services.open_ticket(
+        requester=requester,
+        subject=payload.subject,
+        description=payload.description,
+        channel=Channel(payload.channel),
+        actor=user,
+        team=_team(payload.team_id),
+        impact=payload.impact,
+        urgency=payload.urgency,
+        participants=participants,
+        event_kind=CONTACT_EVENT.get(Channel(payload.channel), EventKind.MESSAGE_IN),
+    )
+    return 201, _fresh(request, ticket.pk)
+
+
+@router.get("/{ticket_id}", response={200: TicketOut, **READ_ERRORS}, summary="A ticket")
+def get_ticket(request: HttpRequest, ticket_id: int = TicketId) -> TicketOut:
+    return _fresh(request, ticket_id)
+
+
+@router.get(
+    "/{ticket_id}/timeline", response={200: EventPage, **READ_ERRORS}, summary="A ticket's timeline"
+)
+def get_timeline(
+    request: HttpRequest,
+    ticket_id: int = TicketId,
+    cursor: str | None = Query(None, max_length=512),
+    limit: int = Query(50, ge=1, le=100),
+) -> EventPage:
+    """Every event you may read, oldest first; internal notes only for agents."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    page = selectors.timeline_page(user=user, ticket=ticket, cursor=cursor, limit=limit)
+    return EventPage(items=[event_out(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+def _event_response(event: TimelineEvent) -> tuple[int, EventOut]:
+    fresh = (
+        TimelineEvent.objects.select_related("actor", "contact")
+        .prefetch_related("attachments")
+        .get(pk=event.pk)
+    )
+    return 201, event_out(fresh)
+
+
+@router.post("/{ticket_id}/reply", response={201: EventOut, **WRITE_ERRORS}, summary="Reply")
+def post_reply(
+    request: HttpRequest, payload: ReplyIn, ticket_id: int = TicketId
+) -> tuple[int, EventOut]:
+    """An agent's answer to the requester, mailed to them and their copies."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    then = Status(payload.then) if payload.then else None
+    return _event_response(services.reply(ticket=ticket, actor=user, body=payload.body, then=then))
+
+
+@router.post(
+    "/{ticket_id}/notes", response={201: EventOut, **WRITE_ERRORS}, summary="Internal note"
+)
+def post_note(
+    request: HttpRequest, payload: BodyIn, ticket_id: int = TicketId
+) -> tuple[int, EventOut]:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    return _event_response(services.add_note(ticket=ticket, actor=user, body=payload.body))
+
+
+@router.post(
+    "/{ticket_id}/messages", response={201: EventOut, **WRITE_ERRORS}, summary="Requester message"
+)
+def post_message(
+    request: HttpRequest, payload: BodyIn, ticket_id: int = TicketId
+) -> tuple[int, EventOut]:
+    """The requester (or a participant) adds to their request."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if user.contact is None or user.is_agent:
+        raise NotAllowed("Agents reply or add notes; messages come from requesters.")
+    event = services.add_requester_message(
+        ticket=ticket, contact=user.contact, actor=user, body=payload.body, channel=Channel.API
+    )
+    return _event_response(event)
+
+
+@router.post("/{ticket_id}/log", response={200: TicketOut, **WRITE_ERRORS}, summary="Log a contact")
+def post_log(request: HttpRequest, payload: LogIn, ticket_id: int = TicketId) -> TicketOut:
+    """Record a phone call, walk-up or chat about this ticket."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    services.log_contact(
+        actor=user,
+        channel=Channel(payload.channel),
+        body=payload.body,
+        ticket=ticket,
+        public=payload.public,
+    )
+    return _fresh(request, ticket_id)
+
+
+@router.post(
+    "/{ticket_id}/take", response={200: TicketOut, **WRITE_ERRORS}, summary="Take ownership"
+)
+def post_take(request: HttpRequest, ticket_id: int = TicketId) -> TicketOut:
+    user = _user(request)
+    services.take_ownership(ticket=selectors.ticket_get(user=user, pk=ticket_id), actor=user)
+    return _fresh(request, ticket_id)
+
+
+@router.post("/{ticket_id}/assign", response={200: TicketOut, **WRITE_ERRORS}, summary="Assign")
+def post_assign(request: HttpRequest, payload: AssignIn, ticket_id: int = TicketId) -> TicketOut:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    services.assign(
+        ticket=ticket,
+        actor=user,
+        owner=_agent(payload.owner_id, "owner_id"),
+        team=_team(payload.team_id),
+    )
+    return _fresh(request, ticket_id)
+
+
+@router.post(
+    "/{ticket_id}/transition", response={200: TicketOut, **WRITE_ERRORS}, summary="Change status"
+)
+def post_transition(
+    request: HttpRequest, payload: TransitionIn, ticket_id: int = TicketId
+) -> TicketOut:
+    """Move the ticket by the transition table; a refused move says why (409).
+    Resolving needs the resolution as `reason`; deferring and declining need a reason."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    services.transition(ticket=ticket, actor=user, to=payload.to, reason=payload.reason)
+    return _fresh(request, ticket_id)
+
+
+@router.post("/{ticket_id}/escalate", response={200: TicketOut, **WRITE_ERRORS}, summary="Escalate")
+def post_escalate(
+    request: HttpRequest, payload: EscalateIn, ticket_id: int = TicketId
+) -> TicketOut:
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    services.escalate(
+        ticket=ticket,
+        actor=user,
+        reason=payload.reason,
+        to_user=_agent(payload.to_user_id, "to_user_id"),
+        to_team=_team(payload.to_team_id),
+    )
+    return _fresh(request, ticket_id)
+
+
+@router.post(
+    "/{ticket_id}/confirm", response={200: TicketOut, **WRITE_ERRORS}, summary="Confirm resolution"
+)
+def post_confirm(request: HttpRequest, payload: ConfirmIn, ticket_id: int = TicketId) -> TicketOut:
+    """The requester answers "Have I solved your problem?"."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    if user.contact is None:
+        raise NotAllowed("Only the requester can confirm the resolution.")
+    services.confirm_resolution(
+        ticket=ticket,
+        contact=user.contact,
+        actor=user,
+        solved=payload.solved,
+        comment=payload.comment,
+    )
+    return _fresh(request, ticket_id)

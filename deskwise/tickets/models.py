@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from deskwise.tickets.choices import (
+    ACTIVE_STATES,
+    Channel,
+    EventKind,
+    Impact,
+    Priority,
+    Status,
+    TriageClass,
+    Urgency,
+    Visibility,
+)
+
+_active = Q(status__in=sorted(ACTIVE_STATES))
+
+
+class Ticket(models.Model):
+    """One request, from arrival to the requester's confirmation."""
+
+    subject = models.CharField(max_length=200)
+    requester = models.ForeignKey(
+        "accounts.Contact", on_delete=models.PROTECT, related_name="tickets"
+    )
+    participants = models.ManyToManyField(
+        "accounts.Contact", blank=True, related_name="participating_tickets"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="tickets")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_tickets",
+    )
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+
+    # Triage: what the requester told us, and what the desk made of it.
+    impact = models.CharField(max_length=16, choices=Impact.choices, default=Impact.PERSON)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.DEGRADED)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P3)
+    triage_class = models.CharField(max_length=16, choices=TriageClass.choices, blank=True)
+    red_flags = models.JSONField(default=list, blank=True)
+
+    # The next deadline: first response until there is one, then resolution.
+    due_at = models.DateTimeField()
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalated_tickets",
+    )
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    resolution_confirmed = models.BooleanField(null=True, blank=True)
+
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    status_changed_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The work queue: active tickets in priority, then deadline order.
+            models.Index(
+                fields=["priority", "due_at", "id"], name="ticket_active_queue", condition=_active
+            ),
+            models.Index(
+                fields=["team", "status", "priority", "due_at", "id"], name="ticket_team_queue"
+            ),
+            models.Index(
+                fields=["owner", "status", "priority", "due_at", "id"], name="ticket_owner_queue"
+            ),
+            models.Index(fields=["status", "priority", "due_at", "id"], name="ticket_status_queue"),
+            models.Index(fields=["requester", "-id"], name="ticket_requester"),
+            models.Index(fields=["escalated_to", "status"], name="ticket_escalated"),
+            models.Index(fields=["team", "created_at"], name="ticket_team_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=4), name="ticket_priority_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"DW-{self.pk}"
+
+    @property
+    def status_choice(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def priority_choice(self) -> Priority:
+        return Priority(self.priority)
+
+
+class TimelineEvent(models.Model):
+    """One documented interaction or change. Append-only: never edited."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The agent (or signed-in requester) who acted; empty for the desk itself.",
+    )
+    contact = models.ForeignKey(
+        "accounts.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The requester or participant who wrote, when it was one of them.",
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on DW-{self.ticket_id}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == Visibility.INTERNAL
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never comes from the uploader; the original is kept in
+    # ``filename`` and given back on download.
+    return f"attachments/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.filename

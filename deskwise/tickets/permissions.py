@@ -1,0 +1,100 @@
+"""Who may do what with tickets: the one policy, used by selectors, services,
+views, templates and the API alike. Deny by default."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from deskwise.core.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from deskwise.accounts.models import User
+    from deskwise.tickets.models import Ticket
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    VIEW_INTERNAL = "view_internal"
+    REPLY = "reply"
+    NOTE = "note"
+    LOG_CONTACT = "log_contact"
+    TAKE = "take"
+    ASSIGN = "assign"
+    TRANSITION = "transition"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CLOSE = "close"
+    REQUESTER_MESSAGE = "requester_message"
+    CONFIRM = "confirm"
+
+
+AGENT_ACTIONS = frozenset(Action) - {Action.REQUESTER_MESSAGE, Action.CONFIRM}
+REQUESTER_ACTIONS = frozenset({Action.VIEW, Action.REQUESTER_MESSAGE, Action.CONFIRM})
+
+
+def team_ids(user: User) -> frozenset[int]:
+    """The teams a user works in, read once per user object."""
+    cached = getattr(user, "_deskwise_team_ids", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("team_id", flat=True))
+        user._deskwise_team_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def visible_tickets(user: User | AnonymousUser) -> Q:
+    """The tickets a user may see, as a filter. Nothing for anyone unknown."""
+    from deskwise.tickets.models import Ticket
+
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_desk_admin:
+        return Q()
+    if user.is_agent:
+        return Q(team_id__in=sorted(team_ids(user))) | Q(owner=user) | Q(escalated_to=user)
+    if user.contact_id is None:
+        return Q(pk__in=[])
+    participant = Ticket.participants.through.objects.filter(
+        ticket_id=OuterRef("pk"), contact_id=user.contact_id
+    )
+    return Q(requester_id=user.contact_id) | Q(Exists(participant))
+
+
+def can_see(user: User | AnonymousUser, ticket: Ticket) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_desk_admin:
+        return True
+    if user.is_agent:
+        return (
+            ticket.team_id in team_ids(user)
+            or ticket.owner_id == user.pk
+            or ticket.escalated_to_id == user.pk
+        )
+    if user.contact_id is None:
+        return False
+    return (
+        ticket.requester_id == user.contact_id
+        or ticket.participants.filter(pk=user.contact_id).exists()
+    )
+
+
+def can(user: User | AnonymousUser, action: Action, ticket: Ticket) -> bool:
+    if not can_see(user, ticket):
+        return False
+    if user.is_agent:
+        return action in AGENT_ACTIONS
+    if action == Action.CONFIRM:
+        # Only the person who asked says whether it is solved.
+        return ticket.requester_id == user.contact_id
+    return action in REQUESTER_ACTIONS
+
+
+def require(user: User | AnonymousUser, action: Action, ticket: Ticket) -> None:
+    if not can(user, action, ticket):
+        raise NotAllowed("You are not allowed to do that on this ticket.")

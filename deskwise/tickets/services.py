@@ -1,0 +1,682 @@
+"""Every change to a ticket, one function each.
+
+Each service is keyword-only, runs in one transaction, locks the ticket row,
+checks the policy, appends its timeline event and queues its mail after the
+commit. Pages, the API, mail intake, commands and tasks all come here;
+nothing else saves a ticket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from deskwise.accounts.models import Contact, Team, User
+from deskwise.core import clock
+from deskwise.core.errors import Conflict, InvalidInput, NotAllowed
+from deskwise.core.files import guess_type, human_size, safe_filename
+from deskwise.core.text import SUBJECT_MAX, clean_body, clean_line, text_to_html
+from deskwise.notifications.services import email_queue
+from deskwise.queueing.estimate import estimate_wait
+from deskwise.sla.targets import next_due
+from deskwise.tickets.choices import (
+    CONTACT_EVENT,
+    LOGGED_CHANNELS,
+    REFUSAL_HINTS,
+    REOPENED_BY_REPLY,
+    TRANSITIONS,
+    Channel,
+    EventKind,
+    Impact,
+    Status,
+    Urgency,
+    Visibility,
+)
+from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
+from deskwise.tickets.permissions import Action, require
+from deskwise.triage.priority import priority_for
+
+
+class Upload(Protocol):
+    """What services need of an uploaded file (Django's UploadedFile fits)."""
+
+    name: str | None
+    size: int | None
+
+    def chunks(self, chunk_size: int | None = ...) -> Any: ...
+
+
+# --- helpers (private: callers use the services below) ---------------------------
+
+
+def _clean(value: str | None, cleaner: Any, field: str, **kwargs: Any) -> str:
+    try:
+        return cleaner(value, **kwargs)
+    except ValidationError as exc:
+        message = exc.messages[0]
+        raise InvalidInput(message, fields={field: [message]}) from None
+
+
+def _check_uploads(uploads: Sequence[Upload]) -> None:
+    limit = settings.DESKWISE_MAX_ATTACHMENT_BYTES
+    if len(uploads) > settings.DESKWISE_MAX_ATTACHMENTS:
+        message = (
+            f"{len(uploads)} files were attached; at most {settings.DESKWISE_MAX_ATTACHMENTS} "
+            "can be added at once."
+        )
+        raise InvalidInput(message, fields={"attachments": [message]})
+    for upload in uploads:
+        size = upload.size or 0
+        if size > limit:
+            message = (
+                f"{safe_filename(upload.name)} is {human_size(size)}; the limit is "
+                f"{human_size(limit)} per file."
+            )
+            raise InvalidInput(message, fields={"attachments": [message]})
+
+
+def _store_uploads(event: TimelineEvent, uploads: Sequence[Upload]) -> None:
+    for upload in uploads:
+        name = safe_filename(upload.name)
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+        attachment = Attachment(
+            ticket_id=event.ticket_id,
+            event=event,
+            filename=name,
+            content_type=guess_type(name),
+            size=size,
+            sha256=digest.hexdigest(),
+            created_at=event.created_at,
+        )
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        attachment.file.save(name, upload, save=False)  # type: ignore[arg-type]
+        attachment.save()
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent changes queue up."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _append(
+    ticket: Ticket,
+    *,
+    kind: EventKind,
+    actor: User | None = None,
+    contact: Contact | None = None,
+    visibility: Visibility = Visibility.PUBLIC,
+    body: str = "",
+    channel: str = "",
+    data: dict[str, Any] | None = None,
+    uploads: Sequence[Upload] = (),
+) -> TimelineEvent:
+    now = clock.now()
+    event = TimelineEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        visibility=visibility,
+        actor=actor,
+        contact=contact,
+        channel=channel,
+        body_text=body,
+        body_html=text_to_html(body) if body else "",
+        data=data or {},
+        created_at=now,
+    )
+    if uploads:
+        _store_uploads(event, uploads)
+    ticket.updated_at = now
+    return event
+
+
+def _set_status(ticket: Ticket, to: Status, *, reason: str = "") -> dict[str, str]:
+    """Move a locked ticket to ``to`` by the transition table; returns the change."""
+    current = Status(ticket.status)
+    if to == current:
+        raise Conflict(f"{ticket.reference} is already {current.label.lower()}.")
+    if to not in TRANSITIONS[current]:
+        raise Conflict(
+            f"{ticket.reference} cannot go from {current.label.lower()} to "
+            f"{to.label.lower()}. {REFUSAL_HINTS[current]}",
+            fields={"status": [f"Not allowed from {current.label.lower()}."]},
+        )
+    now = clock.now()
+    if current in REOPENED_BY_REPLY and to == Status.OPEN:
+        ticket.reopen_count += 1
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        ticket.resolution_confirmed = None
+    if to == Status.RESOLVED:
+        ticket.resolved_at = now
+    if to == Status.CLOSED:
+        ticket.closed_at = now
+    ticket.status = to
+    ticket.status_changed_at = now
+    change = {"from": current.value, "to": to.value}
+    if reason:
+        change["reason"] = reason
+    return change
+
+
+def _ref(obj: User | Team | None) -> dict[str, Any] | None:
+    """How the timeline names a person or team: kept with the event, so the
+    timeline reads the same even after someone is renamed or removed."""
+    if obj is None:
+        return None
+    name = obj.display_name if isinstance(obj, User) else obj.name
+    return {"id": obj.pk, "name": name}
+
+
+def _first_response(ticket: Ticket) -> None:
+    if ticket.first_response_at is None:
+        ticket.first_response_at = clock.now()
+        ticket.due_at = next_due(
+            priority=ticket.priority,
+            created_at=ticket.created_at,
+            first_response_at=ticket.first_response_at,
+        )
+
+
+def _ticket_context(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "ticket_id": ticket.pk,
+        "requester_name": ticket.requester.first_name,
+        "portal_path": f"/portal/requests/{ticket.pk}/",
+        "desk_path": f"/desk/tickets/{ticket.pk}/",
+        "status": Status(ticket.status).label,
+    }
+
+
+def _mail_requester(ticket: Ticket, event: TimelineEvent, template: str, **extra: Any) -> None:
+    email_queue(
+        template=template,
+        to=[ticket.requester.email],
+        cc=list(ticket.participants.values_list("email", flat=True)),
+        context={**_ticket_context(ticket), **extra},
+        ticket=ticket,
+        event=event,
+    )
+
+
+def _mail_agent(ticket: Ticket, agent: User | None, template: str, **extra: Any) -> None:
+    if agent is None or not agent.email or not agent.is_active:
+        return
+    email_queue(
+        template=template,
+        to=[agent.email],
+        context={**_ticket_context(ticket), "agent_name": agent.display_name, **extra},
+    )
+
+
+def _default_team() -> Team:
+    team = Team.objects.filter(is_default=True).first() or Team.objects.order_by("pk").first()
+    if team is None:
+        raise Conflict("The desk has no team yet: an admin must create one first.")
+    return team
+
+
+def _check_owner(owner: User, team: Team) -> None:
+    if not owner.is_agent:
+        raise InvalidInput(
+            f"{owner.display_name} is not an agent.", fields={"owner": ["Not an agent."]}
+        )
+    if not owner.is_desk_admin and not owner.memberships.filter(team=team).exists():
+        raise InvalidInput(
+            f"{owner.display_name} is not a member of {team.name}.",
+            fields={"owner": [f"Not a member of {team.name}."]},
+        )
+
+
+# --- services ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    requester: Contact,
+    subject: str,
+    description: str,
+    channel: Channel,
+    actor: User | None = None,
+    team: Team | None = None,
+    owner: User | None = None,
+    impact: Impact = Impact.PERSON,
+    urgency: Urgency = Urgency.DEGRADED,
+    participants: Sequence[Contact] = (),
+    uploads: Sequence[Upload] = (),
+    event_kind: EventKind = EventKind.MESSAGE_IN,
+) -> Ticket:
+    """A new request, from any channel: the ticket, its first event, the acknowledgement."""
+    subject = _clean(subject, clean_line, "subject", label="Subject", max_length=SUBJECT_MAX)
+    description = _clean(description, clean_body, "description", label="Description")
+    channel, impact, urgency = Channel(channel), Impact(impact), Urgency(urgency)
+    _check_uploads(uploads)
+    if actor is not None and not actor.is_agent:
+        # Requesters ask for themselves, never on someone else's behalf.
+        if actor.contact_id != requester.pk:
+            raise NotAllowed("You can only open requests for yourself.")
+        if owner is not None:
+            raise NotAllowed("Only agents can choose who works on a request.")
+    team = team or _default_team()
+    if owner is not None:
+        _check_owner(owner, team)
+    now = clock.now()
+    priority = priority_for(impact=impact, urgency=urgency)
+    ticket = Ticket.objects.create(
+        subject=subject,
+        requester=requester,
+        channel=channel,
+        team=team,
+        owner=owner,
+        status=Status.OPEN if owner else Status.NEW,
+        impact=impact,
+        urgency=urgency,
+        priority=priority,
+        due_at=next_due(priority=priority, created_at=now, first_response_at=None),
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    others = [c for c in participants if c.pk != requester.pk]
+    if others:
+        ticket.participants.add(*others)
+    logged_by_agent = actor is not None and actor.is_agent and channel in LOGGED_CHANNELS
+    event = _append(
+        ticket,
+        kind=event_kind,
+        actor=actor,
+        contact=None if logged_by_agent else requester,
+        body=description,
+        channel=channel,
+        data={"opened": True, **({"owner": _ref(owner)} if owner else {})},
+        uploads=uploads,
+    )
+    estimate = estimate_wait(team_id=team.pk, priority=priority, exclude_ticket_id=ticket.pk)
+    _mail_requester(
+        ticket,
+        event,
+        "acknowledgement",
+        wait_sentence=estimate.sentence,
+        channel=channel.label,
+        owner_name=owner.display_name if owner else "",
+    )
+    return ticket
+
+
+@transaction.atomic
+def add_requester_message(
+    *,
+    ticket: Ticket,
+    contact: Contact,
+    body: str,
+    actor: User | None = None,
+    channel: Channel = Channel.PORTAL,
+    uploads: Sequence[Upload] = (),
+) -> TimelineEvent:
+    """The requester (or a participant) writes; waiting and finished tickets come back."""
+    body = _clean(body, clean_body, "body", label="Message")
+    _check_uploads(uploads)
+    ticket = _lock(ticket)
+    if actor is not None:
+        require(actor, Action.REQUESTER_MESSAGE, ticket)
+        if actor.contact_id != contact.pk:
+            raise NotAllowed("You can only write as yourself.")
+    elif (
+        contact.pk != ticket.requester_id and not ticket.participants.filter(pk=contact.pk).exists()
+    ):
+        raise NotAllowed(f"{contact.email} is not a participant of {ticket.reference}.")
+    change = None
+    if ticket.status == Status.WAITING or ticket.status in REOPENED_BY_REPLY:
+        change = _set_status(ticket, Status.OPEN, reason="The requester replied.")
+    event = _append(
+        ticket,
+        kind=EventKind.MESSAGE_IN,
+        actor=actor,
+        contact=contact,
+        body=body,
+        channel=channel,
+        data={"status": change} if change else {},
+        uploads=uploads,
+    )
+    ticket.save()
+    _mail_agent(ticket, ticket.owner, "requester_replied", body=body, author=contact.display_name)
+    return event
+
+
+@transaction.atomic
+def reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    uploads: Sequence[Upload] = (),
+    then: Status | None = None,
+) -> TimelineEvent:
+    """An agent answers the requester; ``then`` may set waiting on requester."""
+    body = _clean(body, clean_body, "body", label="Reply")
+    _check_uploads(uploads)
+    ticket = _lock(ticket)
+    require(actor, Action.REPLY, ticket)
+    change = None
+    if then is not None and Status(then) not in {Status.WAITING, Status.OPEN}:
+        raise InvalidInput(
+            "After a reply a ticket can be open or waiting on the requester; use resolve, "
+            "defer or close for the rest.",
+            fields={"then": ["Must be open or waiting_on_requester."]},
+        )
+    target = Status(then) if then else (Status.OPEN if ticket.status == Status.NEW else None)
+    if target is not None and target != ticket.status:
+        change = _set_status(ticket, target)
+    _first_response(ticket)
+    event = _append(
+        ticket,
+        kind=EventKind.REPLY,
+        actor=actor,
+        body=body,
+        data={"status": change} if change else {},
+        uploads=uploads,
+    )
+    ticket.save()
+    _mail_requester(ticket, event, "reply", body=body, agent_name=actor.display_name)
+    return event
+
+
+@transaction.atomic
+def add_note(
+    *, ticket: Ticket, actor: User, body: str, uploads: Sequence[Upload] = ()
+) -> TimelineEvent:
+    """An internal note: for agents only, never mailed to the requester."""
+    body = _clean(body, clean_body, "body", label="Note")
+    _check_uploads(uploads)
+    ticket = _lock(ticket)
+    require(actor, Action.NOTE, ticket)
+    event = _append(
+        ticket,
+        kind=EventKind.NOTE,
+        actor=actor,
+        body=body,
+        visibility=Visibility.INTERNAL,
+        uploads=uploads,
+    )
+    ticket.save(update_fields=["updated_at"])
+    return event
+
+
+def log_contact(
+    *,
+    actor: User,
+    channel: Channel,
+    body: str,
+    ticket: Ticket | None = None,
+    requester: Contact | None = None,
+    subject: str = "",
+    team: Team | None = None,
+    impact: Impact = Impact.PERSON,
+    urgency: Urgency = Urgency.DEGRADED,
+    take: bool = True,
+    public: bool = False,
+) -> Ticket:
+    """A phone call, walk-up or chat: a new ticket on the requester's behalf, or an
+    event on an existing one. No ticket, no help."""
+    channel = Channel(channel)
+    if channel not in LOGGED_CHANNELS:
+        raise InvalidInput(
+            "Log a phone call, a walk-up or a chat.", fields={"channel": ["Not a logged channel."]}
+        )
+    if not actor.is_agent:
+        raise NotAllowed("Only agents log calls, walk-ups and chats.")
+    if ticket is None:
+        if requester is None:
+            raise InvalidInput("Who asked for help?", fields={"requester": ["Required."]})
+        return open_ticket(
+            requester=requester,
+            subject=subject,
+            description=body,
+            channel=channel,
+            actor=actor,
+            team=team,
+            owner=actor if take else None,
+            impact=impact,
+            urgency=urgency,
+            event_kind=CONTACT_EVENT[channel],
+        )
+    with transaction.atomic():
+        body = _clean(body, clean_body, "body", label="Notes")
+        ticket = _lock(ticket)
+        require(actor, Action.LOG_CONTACT, ticket)
+        _append(
+            ticket,
+            kind=CONTACT_EVENT[channel],
+            actor=actor,
+            body=body,
+            channel=channel,
+            visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
+        )
+        ticket.save(update_fields=["updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def take_ownership(*, ticket: Ticket, actor: User) -> Ticket:
+    ticket = _lock(ticket)
+    require(actor, Action.TAKE, ticket)
+    if ticket.owner_id == actor.pk:
+        raise Conflict(f"You already own {ticket.reference}.")
+    return _assign(ticket, actor=actor, owner=actor, team=None, took=True)
+
+
+@transaction.atomic
+def assign(*, ticket: Ticket, actor: User, owner: User | None, team: Team | None = None) -> Ticket:
+    """Give a ticket to an agent (or to nobody), optionally in another team."""
+    ticket = _lock(ticket)
+    require(actor, Action.ASSIGN, ticket)
+    if (
+        owner is not None
+        and owner.pk == ticket.owner_id
+        and (team is None or team.pk == ticket.team_id)
+    ):
+        raise Conflict(f"{ticket.reference} is already assigned to {owner.display_name}.")
+    if owner is None and ticket.owner_id is None and (team is None or team.pk == ticket.team_id):
+        raise Conflict(f"{ticket.reference} is already unassigned.")
+    return _assign(ticket, actor=actor, owner=owner, team=team, took=False)
+
+
+def _assign(
+    ticket: Ticket, *, actor: User, owner: User | None, team: Team | None, took: bool
+) -> Ticket:
+    new_team = team or ticket.team
+    if owner is not None:
+        _check_owner(owner, new_team)
+    data: dict[str, Any] = {
+        "from_owner": _ref(ticket.owner),
+        "to_owner": _ref(owner),
+        "took": took,
+    }
+    if new_team.pk != ticket.team_id:
+        data |= {"from_team": _ref(ticket.team), "to_team": _ref(new_team)}
+    ticket.owner = owner
+    ticket.team = new_team
+    if owner is not None and ticket.status == Status.NEW:
+        data["status"] = _set_status(ticket, Status.OPEN)
+    _append(
+        ticket, kind=EventKind.ASSIGNMENT, actor=actor, visibility=Visibility.INTERNAL, data=data
+    )
+    ticket.save()
+    if owner is not None and owner != actor:
+        _mail_agent(ticket, owner, "assigned", assigned_by=actor.display_name)
+    return ticket
+
+
+@transaction.atomic
+def escalate(
+    *,
+    ticket: Ticket,
+    actor: User,
+    reason: str,
+    to_user: User | None = None,
+    to_team: Team | None = None,
+) -> Ticket:
+    """Hand a ticket up to a supervisor, or across to another team, with a reason."""
+    reason = _clean(reason, clean_body, "reason", label="Reason for escalating", max_length=2000)
+    ticket = _lock(ticket)
+    require(actor, Action.ESCALATE, ticket)
+    if to_user is None and to_team is None:
+        raise InvalidInput(
+            "Escalate to a supervisor, another team, or both.",
+            fields={"to_user": ["Choose a supervisor or a team."]},
+        )
+    if to_user is not None and not to_user.is_supervisor:
+        raise InvalidInput(
+            f"{to_user.display_name} is not a supervisor.",
+            fields={"to_user": ["Not a supervisor."]},
+        )
+    if to_team is not None and to_team.pk == ticket.team_id and to_user is None:
+        raise InvalidInput(
+            f"{ticket.reference} is already with {to_team.name}.",
+            fields={"to_team": ["Choose another team."]},
+        )
+    data: dict[str, Any] = {"reason": reason, "level": ticket.escalation_level + 1}
+    if to_user is not None:
+        data["to_user"] = _ref(to_user)
+        ticket.escalated_to = to_user
+    if to_team is not None and to_team.pk != ticket.team_id:
+        data |= {"from_team": _ref(ticket.team), "to_team": _ref(to_team)}
+        ticket.team = to_team
+        if ticket.owner is not None and not (
+            ticket.owner.is_desk_admin or ticket.owner.memberships.filter(team=to_team).exists()
+        ):
+            data["from_owner"] = _ref(ticket.owner)
+            ticket.owner = None
+    ticket.escalation_level += 1
+    _append(
+        ticket,
+        kind=EventKind.ESCALATION,
+        actor=actor,
+        body=reason,
+        visibility=Visibility.INTERNAL,
+        data=data,
+    )
+    ticket.save()
+    if to_user is not None and to_user != actor:
+        _mail_agent(ticket, to_user, "escalated", reason=reason, escalated_by=actor.display_name)
+    return ticket
+
+
+@transaction.atomic
+def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> Ticket:
+    """Change status by the transition table. Resolving, closing and reopening
+    have their own services, which this one hands over to."""
+    to = Status(to)
+    if to == Status.RESOLVED:
+        return resolve(ticket=ticket, actor=actor, resolution=reason)
+    if to == Status.CLOSED:
+        return close(ticket=ticket, actor=actor, reason=reason)
+    if to == Status.OPEN and ticket.status in REOPENED_BY_REPLY:
+        return reopen(ticket=ticket, actor=actor, reason=reason)
+    reason = _clean(
+        reason,
+        clean_body,
+        "reason",
+        label="Reason",
+        max_length=2000,
+        required=to in {Status.DEFERRED, Status.DECLINED},
+    )
+    ticket = _lock(ticket)
+    require(actor, Action.TRANSITION, ticket)
+    change = _set_status(ticket, to, reason=reason)
+    _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def resolve(*, ticket: Ticket, actor: User, resolution: str) -> Ticket:
+    """Say what was done, and ask the requester whether it solved the problem."""
+    resolution = _clean(resolution, clean_body, "resolution", label="Resolution")
+    ticket = _lock(ticket)
+    require(actor, Action.RESOLVE, ticket)
+    change = _set_status(ticket, Status.RESOLVED)
+    _first_response(ticket)
+    event = _append(
+        ticket, kind=EventKind.RESOLUTION, actor=actor, body=resolution, data={"status": change}
+    )
+    ticket.save()
+    _mail_requester(ticket, event, "resolved", body=resolution, agent_name=actor.display_name)
+    return ticket
+
+
+@transaction.atomic
+def confirm_resolution(
+    *, ticket: Ticket, contact: Contact, solved: bool, comment: str = "", actor: User | None = None
+) -> Ticket:
+    """The requester's answer to "Have I solved your problem?"."""
+    comment = _clean(
+        comment, clean_body, "comment", label="Comment", max_length=5000, required=False
+    )
+    ticket = _lock(ticket)
+    if actor is not None:
+        require(actor, Action.CONFIRM, ticket)
+    if contact.pk != ticket.requester_id:
+        raise NotAllowed("Only the requester can confirm the resolution.")
+    if ticket.status != Status.RESOLVED:
+        raise Conflict(
+            f"{ticket.reference} is {Status(ticket.status).label.lower()}, not waiting for "
+            "confirmation."
+        )
+    if solved:
+        change = _set_status(ticket, Status.CLOSED, reason="The requester confirmed it is solved.")
+        ticket.resolution_confirmed = True
+    else:
+        change = _set_status(ticket, Status.OPEN, reason="The requester says it is not solved.")
+    _append(
+        ticket,
+        kind=EventKind.CONFIRMATION,
+        actor=actor,
+        contact=contact,
+        body=comment,
+        data={"solved": solved, "status": change},
+    )
+    ticket.save()
+    if not solved:
+        _mail_agent(ticket, ticket.owner, "not_solved", comment=comment)
+    return ticket
+
+
+@transaction.atomic
+def reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
+    reason = _clean(reason, clean_body, "reason", label="Reason for reopening", max_length=2000)
+    ticket = _lock(ticket)
+    require(actor, Action.REOPEN, ticket)
+    if ticket.status not in REOPENED_BY_REPLY:
+        raise Conflict(
+            f"{ticket.reference} is {Status(ticket.status).label.lower()}; only resolved, closed "
+            "or declined tickets are reopened."
+        )
+    change = _set_status(ticket, Status.OPEN, reason=reason)
+    _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
+    """Close without the requester's confirmation (kept apart in reports)."""
+    reason = _clean(reason, clean_body, "reason", label="Reason", max_length=2000, required=False)
+    ticket = _lock(ticket)
+    require(actor, Action.CLOSE, ticket)
+    change = _set_status(ticket, Status.CLOSED, reason=reason)
+    _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
+    ticket.save()
+    return ticket

@@ -1,0 +1,160 @@
+"""How tickets and their events read on a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from deskwise.core import clock
+from deskwise.core.files import human_size
+from deskwise.queueing.estimate import humanise
+from deskwise.tickets.choices import MESSAGE_KINDS, EventKind, Priority, Status
+from deskwise.tickets.models import Ticket, TimelineEvent
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status: str) -> SafeString:
+    choice = Status(status)
+    return format_html('<span class="badge {}">{}</span>', choice.colour, choice.label)
+
+
+@register.simple_tag
+def priority_badge(priority: int) -> SafeString:
+    choice = Priority(priority)
+    return format_html(
+        '<span class="badge {}" title="{}">P{}</span>', choice.colour, choice.label, priority
+    )
+
+
+@register.simple_tag
+def due(ticket: Ticket) -> SafeString:
+    if ticket.status not in {Status.NEW, Status.OPEN, Status.WAITING}:
+        return format_html('<span class="muted">—</span>')
+    delta = ticket.due_at - clock.now()
+    what = "response" if ticket.first_response_at is None else "resolution"
+    if delta.total_seconds() < 0:
+        return format_html(
+            '<span class="overdue" title="{} due {}">{} overdue</span>',
+            what,
+            ticket.due_at.isoformat(),
+            humanise(-delta),
+        )
+    return format_html(
+        '<span title="{} due {}">{} in {}</span>',
+        what,
+        ticket.due_at.isoformat(),
+        what,
+        humanise(delta),
+    )
+
+
+@register.filter
+def filesize(size: int) -> str:
+    return human_size(size)
+
+
+@register.filter
+def is_message(event: TimelineEvent) -> bool:
+    return event.kind in MESSAGE_KINDS
+
+
+def _name(ref: Any) -> str:
+    return ref.get("name", "someone") if isinstance(ref, dict) else "nobody"
+
+
+def _status_words(change: dict[str, str]) -> str:
+    return f"{Status(change['from']).label} → {Status(change['to']).label}"
+
+
+@register.simple_tag
+def event_summary(event: TimelineEvent) -> str:
+    """One line that says what a change event did."""
+    data = event.data or {}
+    who = event.actor.display_name if event.actor else "Deskwise"
+    match event.kind:
+        case EventKind.ASSIGNMENT:
+            if data.get("took"):
+                line = f"{who} took ownership"
+            elif data.get("to_owner"):
+                line = f"{who} assigned it to {_name(data['to_owner'])}"
+            else:
+                line = f"{who} unassigned it"
+            if data.get("to_team"):
+                line += f" and moved it to {_name(data['to_team'])}"
+            return line
+        case EventKind.ESCALATION:
+            targets = [f"{_name(data[k])}" for k in ("to_user", "to_team") if data.get(k)]
+            return f"{who} escalated it to {' and '.join(targets)} (level {data.get('level', 1)})"
+        case EventKind.STATUS_CHANGE:
+            change = data.get("status") or {}
+            return f"{who} changed the status: {_status_words(change)}" if change else who
+        case EventKind.CONFIRMATION:
+            return (
+                "The requester confirmed it is solved"
+                if data.get("solved")
+                else ("The requester says it is not solved")
+            )
+    return EventKind(event.kind).label
+
+
+_VERBS = {
+    EventKind.MESSAGE_IN: "wrote",
+    EventKind.REPLY: "replied",
+    EventKind.NOTE: "added an internal note",
+    EventKind.CALL: "logged a phone call",
+    EventKind.WALK_UP: "logged a walk-up visit",
+    EventKind.CHAT: "logged a chat",
+    EventKind.RESOLUTION: "resolved it",
+}
+
+
+@register.filter
+def event_verb(event: TimelineEvent) -> str:
+    verb = _VERBS.get(EventKind(event.kind), EventKind(event.kind).label.lower())
+    if event.kind == EventKind.MESSAGE_IN and event.channel:
+        verb += f" via {event.get_channel_display().lower()}"
+    return verb
+
+
+@register.simple_tag
+def status_note(event: TimelineEvent) -> str:
+    change = (event.data or {}).get("status")
+    return f"Status: {_status_words(change)}" if change else ""
+
+
+@register.simple_tag
+def next_step(ticket: Ticket) -> str:
+    """What the requester can expect now, in plain words."""
+    owner = ticket.owner.first_name if ticket.owner and ticket.owner.first_name else None
+    match ticket.status:
+        case Status.NEW:
+            return "We have your request. The next free agent in the team will pick it up."
+        case Status.OPEN:
+            return f"{owner or 'An agent'} is working on it. You'll hear from us here and by email."
+        case Status.WAITING:
+            return (
+                "We need something from you to go on: please read the last message and reply below."
+            )
+        case Status.DEFERRED:
+            return "We've scheduled this for later. The last message explains why and when."
+        case Status.DECLINED:
+            return (
+                "We can't take this on here. The last message explains why and what you can "
+                "do instead."
+            )
+        case Status.RESOLVED:
+            return "We think this is solved. Please tell us whether it is."
+        case Status.CLOSED:
+            return "This request is closed. If the problem comes back, reply and we'll reopen it."
+    return ""
+
+
+@register.filter
+def age(moment: dt.datetime) -> str:
+    return humanise(clock.now() - moment) + " ago"
