@@ -234,23 +234,37 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Mail -----------------------------------------------------------------------
 
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
-    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+_email_host = os.environ.get("EMAIL_HOST", "").strip()
+if _email_host:
+    _email_port = env_int("EMAIL_PORT", 587, minimum=1)
+    _use_tls = env_bool("EMAIL_USE_TLS", _email_port == 587)
+    _use_ssl = env_bool("EMAIL_USE_SSL", _email_port == 465)
+    if _use_tls and _use_ssl:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": _email_port,
+                "username": os.environ.get("EMAIL_HOST_USER", "") or None,
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", "") or None,
+                "use_tls": _use_tls,
+                "use_ssl": _use_ssl,
+                "timeout": env_int("EMAIL_TIMEOUT", 30, minimum=1),
+            },
+        }
+    }
 elif PRODUCTION:
     raise ImproperlyConfigured("EMAIL_HOST is required when DESKWISE_ENV=production")
 else:
     # Embedded: every message is written to a file under var/mail/.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DESKWISE_FROM_EMAIL", f"Deskwise <help@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DESKWISE_MAIL_DOMAIN = os.environ.get("DESKWISE_MAIL_DOMAIN", _base.hostname or "localhost")

@@ -24,6 +24,21 @@ def now() -> dt.datetime:
 
 
 @contextlib.contextmanager
+def one_moment() -> Iterator[dt.datetime]:
+    """Hold "now" still for a block, so everything one change writes shares a time."""
+    frozen = _frozen.get()
+    if frozen is not None:
+        yield frozen
+        return
+    moment = timezone.now()
+    token = _frozen.set(moment)
+    try:
+        yield moment
+    finally:
+        _frozen.reset(token)
+
+
+@contextlib.contextmanager
 def frozen_at(moment: dt.datetime) -> Iterator[None]:
     if timezone.is_naive(moment):
         raise ValueError("frozen_at needs an aware datetime")

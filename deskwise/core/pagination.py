@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Model, QuerySet, Value
+from django.db.models import F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from deskwise.core.errors import InvalidInput
@@ -69,13 +69,7 @@ def keyset_page[M: Model](
     if cursor:
         values = _decode(queryset.model, fields, cursor)
         key = Tuple(*(F(name) for name in fields))
-        bound = Tuple(
-            *(
-                Value(v, output_field=queryset.model._meta.get_field(n))
-                for n, v in zip(fields, values, strict=True)
-            )
-        )  # type: ignore[arg-type]
-        qs = qs.filter((TupleLessThan if desc else TupleGreaterThan)(key, bound))
+        qs = qs.filter((TupleLessThan if desc else TupleGreaterThan)(key, tuple(values)))
     rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:

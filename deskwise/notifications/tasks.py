@@ -60,7 +60,7 @@ def send_email(outbound_id: int) -> str:
         return "already sent"
     try:
         message = render_email(outbound)
-        message.send(fail_silently=False)
+        message.send()
     except Exception as exc:
         # Recorded for admins; raising lets the worker retry with backoff.
         OutboundEmail.objects.filter(pk=outbound_id).update(

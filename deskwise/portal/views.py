@@ -78,7 +78,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "ticket": ticket,
-        "events": selectors.timeline(user=request.user, ticket=ticket),  # type: ignore[arg-type]
+        "events": selectors.timeline(user=request.user, ticket=ticket, public_only=True),  # type: ignore[arg-type]
         "message_form": MessageForm(),
         "confirm_form": ConfirmForm(),
         "is_requester": ticket.requester_id == request.user.contact_id,  # type: ignore[union-attr]
@@ -94,7 +94,7 @@ def _detail(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any
 @require_GET
 @requester_view
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = selectors.ticket_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    ticket = selectors.requested_ticket_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     return render_page(request, "portal/request.html", _detail(request, ticket))
 
 
@@ -102,7 +102,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requester_view
 def request_message(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    ticket = selectors.ticket_get(user=user, pk=pk)
+    ticket = selectors.requested_ticket_get(user=user, pk=pk)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -118,7 +118,7 @@ def request_message(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your message has been added.")
             return redirect("portal:request", pk=pk)
-    ticket = selectors.ticket_get(user=user, pk=pk)
+    ticket = selectors.requested_ticket_get(user=user, pk=pk)
     return render_page(
         request, "portal/request.html", _detail(request, ticket, message_form=form), status=422
     )
@@ -128,7 +128,7 @@ def request_message(request: HttpRequest, pk: int) -> HttpResponse:
 @requester_view
 def request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    ticket = selectors.ticket_get(user=user, pk=pk)
+    ticket = selectors.requested_ticket_get(user=user, pk=pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
@@ -150,7 +150,7 @@ def request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 else "Thank you for telling us. We've reopened your request and will be in touch.",
             )
             return redirect("portal:request", pk=pk)
-    ticket = selectors.ticket_get(user=user, pk=pk)
+    ticket = selectors.requested_ticket_get(user=user, pk=pk)
     return render_page(
         request, "portal/request.html", _detail(request, ticket, confirm_form=form), status=422
     )

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
+from ninja import Status as ApiStatus
 from pydantic import Field
 
 from deskwise.accounts.models import Team, User
@@ -261,7 +262,7 @@ def list_tickets(
 
 
 @router.post("", response={201: TicketOut, **WRITE_ERRORS}, summary="Open a ticket")
-def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, TicketOut]:
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[TicketOut]:
     user = _user(request)
     if user.is_agent:
         if not payload.requester_email:
@@ -293,7 +294,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, T
         participants=participants,
         event_kind=CONTACT_EVENT.get(Channel(payload.channel), EventKind.MESSAGE_IN),
     )
-    return 201, _fresh(request, ticket.pk)
+    return ApiStatus(201, _fresh(request, ticket.pk))
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **READ_ERRORS}, summary="A ticket")
@@ -317,19 +318,19 @@ def get_timeline(
     return EventPage(items=[event_out(e) for e in page.items], next_cursor=page.next_cursor)
 
 
-def _event_response(event: TimelineEvent) -> tuple[int, EventOut]:
+def _event_response(event: TimelineEvent) -> ApiStatus[EventOut]:
     fresh = (
         TimelineEvent.objects.select_related("actor", "contact")
         .prefetch_related("attachments")
         .get(pk=event.pk)
     )
-    return 201, event_out(fresh)
+    return ApiStatus(201, event_out(fresh))
 
 
 @router.post("/{ticket_id}/reply", response={201: EventOut, **WRITE_ERRORS}, summary="Reply")
 def post_reply(
     request: HttpRequest, payload: ReplyIn, ticket_id: int = TicketId
-) -> tuple[int, EventOut]:
+) -> ApiStatus[EventOut]:
     """An agent's answer to the requester, mailed to them and their copies."""
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
@@ -342,7 +343,7 @@ def post_reply(
 )
 def post_note(
     request: HttpRequest, payload: BodyIn, ticket_id: int = TicketId
-) -> tuple[int, EventOut]:
+) -> ApiStatus[EventOut]:
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)
     return _event_response(services.add_note(ticket=ticket, actor=user, body=payload.body))
@@ -353,7 +354,7 @@ def post_note(
 )
 def post_message(
     request: HttpRequest, payload: BodyIn, ticket_id: int = TicketId
-) -> tuple[int, EventOut]:
+) -> ApiStatus[EventOut]:
     """The requester (or a participant) adds to their request."""
     user = _user(request)
     ticket = selectors.ticket_get(user=user, pk=ticket_id)

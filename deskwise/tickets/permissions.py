@@ -35,7 +35,7 @@ class Action(StrEnum):
 
 
 AGENT_ACTIONS = frozenset(Action) - {Action.REQUESTER_MESSAGE, Action.CONFIRM}
-REQUESTER_ACTIONS = frozenset({Action.VIEW, Action.REQUESTER_MESSAGE, Action.CONFIRM})
+REQUESTER_ACTIONS = frozenset({Action.VIEW})
 
 
 def team_ids(user: User) -> frozenset[int]:
@@ -49,15 +49,21 @@ def team_ids(user: User) -> frozenset[int]:
 
 def visible_tickets(user: User | AnonymousUser) -> Q:
     """The tickets a user may see, as a filter. Nothing for anyone unknown."""
-    from deskwise.tickets.models import Ticket
-
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_desk_admin:
         return Q()
     if user.is_agent:
         return Q(team_id__in=sorted(team_ids(user))) | Q(owner=user) | Q(escalated_to=user)
-    if user.contact_id is None:
+    return requested_tickets(user)
+
+
+def requested_tickets(user: User | AnonymousUser) -> Q:
+    """The tickets a person asked for or is copied on: the portal's view, whatever
+    their role."""
+    from deskwise.tickets.models import Ticket
+
+    if not user.is_authenticated or not user.is_active or user.contact_id is None:
         return Q(pk__in=[])
     participant = Ticket.participants.through.objects.filter(
         ticket_id=OuterRef("pk"), contact_id=user.contact_id
@@ -76,7 +82,11 @@ def can_see(user: User | AnonymousUser, ticket: Ticket) -> bool:
             or ticket.owner_id == user.pk
             or ticket.escalated_to_id == user.pk
         )
-    if user.contact_id is None:
+    return _is_party(user, ticket)
+
+
+def _is_party(user: User | AnonymousUser, ticket: Ticket) -> bool:
+    if not user.is_authenticated or not user.is_active or user.contact_id is None:
         return False
     return (
         ticket.requester_id == user.contact_id
@@ -85,13 +95,18 @@ def can_see(user: User | AnonymousUser, ticket: Ticket) -> bool:
 
 
 def can(user: User | AnonymousUser, action: Action, ticket: Ticket) -> bool:
+    if action == Action.CONFIRM:
+        # Only the person who asked says whether it is solved, whatever their role.
+        return bool(user.is_authenticated and user.is_active and user.contact_id) and (
+            ticket.requester_id == user.contact_id
+        )
+    if action == Action.REQUESTER_MESSAGE:
+        # Anyone speaks as a requester on their own requests, agents included.
+        return _is_party(user, ticket)
     if not can_see(user, ticket):
         return False
     if user.is_agent:
         return action in AGENT_ACTIONS
-    if action == Action.CONFIRM:
-        # Only the person who asked says whether it is solved.
-        return ticket.requester_id == user.contact_id
     return action in REQUESTER_ACTIONS
 
 

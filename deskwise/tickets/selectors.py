@@ -12,7 +12,13 @@ from deskwise.core.pagination import Page, keyset_page
 from deskwise.tickets.choices import ACTIVE_STATES, Visibility
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
-from deskwise.tickets.permissions import Action, can, team_ids, visible_tickets
+from deskwise.tickets.permissions import (
+    Action,
+    can,
+    requested_tickets,
+    team_ids,
+    visible_tickets,
+)
 
 QUEUE_ORDER = ("priority", "due_at", "id")
 NEWEST_FIRST = ("-id",)
@@ -47,23 +53,41 @@ def ticket_list(
 def requester_ticket_list(
     *, user: User, cursor: str | None = None, limit: int = 25
 ) -> Page[Ticket]:
-    """A requester's own requests (and those they are copied on), newest first."""
-    qs = _visible(user).select_related("owner")
+    """The requests a person asked for (or is copied on), newest first."""
+    qs = Ticket.objects.filter(requested_tickets(user)).select_related("owner")
     return keyset_page(qs, ordering=NEWEST_FIRST, cursor=cursor, limit=limit)
 
 
-def _events(user: User | AnonymousUser, ticket: Ticket) -> QuerySet[TimelineEvent]:
+def requested_ticket_get(*, user: User | AnonymousUser, pk: int) -> Ticket:
+    """One of a person's own requests, as the portal shows it (even to an agent)."""
+    ticket = (
+        Ticket.objects.filter(requested_tickets(user))
+        .select_related("requester", "team", "owner")
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(f"There is no request DW-{pk}, or it is not yours.")
+    return ticket
+
+
+def _events(
+    user: User | AnonymousUser, ticket: Ticket, *, public_only: bool = False
+) -> QuerySet[TimelineEvent]:
     events = TimelineEvent.objects.filter(ticket=ticket)
-    if not can(user, Action.VIEW_INTERNAL, ticket):
+    if public_only or not can(user, Action.VIEW_INTERNAL, ticket):
         events = events.filter(visibility=Visibility.PUBLIC)
     return events.select_related("actor", "contact").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     )
 
 
-def timeline(*, user: User | AnonymousUser, ticket: Ticket) -> list[TimelineEvent]:
-    """The events a user may read, oldest first; internal ones only for agents."""
-    return list(_events(user, ticket).order_by("created_at", "id"))
+def timeline(
+    *, user: User | AnonymousUser, ticket: Ticket, public_only: bool = False
+) -> list[TimelineEvent]:
+    """The events a user may read, oldest first; internal ones only for agents,
+    and never in the portal (``public_only``)."""
+    return list(_events(user, ticket, public_only=public_only).order_by(*TIMELINE_ORDER))
 
 
 def timeline_page(

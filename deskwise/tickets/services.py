@@ -8,8 +8,9 @@ nothing else saves a ticket.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -40,6 +41,17 @@ from deskwise.tickets.choices import (
 from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
 from deskwise.tickets.permissions import Action, require
 from deskwise.triage.priority import priority_for
+
+
+def service[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """One transaction and one moment per change: every row it writes shares a time."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with clock.one_moment(), transaction.atomic():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class Upload(Protocol):
@@ -242,7 +254,7 @@ def _check_owner(owner: User, team: Team) -> None:
 # --- services ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def open_ticket(
     *,
     requester: Contact,
@@ -315,7 +327,7 @@ def open_ticket(
     return ticket
 
 
-@transaction.atomic
+@service
 def add_requester_message(
     *,
     ticket: Ticket,
@@ -355,7 +367,7 @@ def add_requester_message(
     return event
 
 
-@transaction.atomic
+@service
 def reply(
     *,
     ticket: Ticket,
@@ -393,7 +405,7 @@ def reply(
     return event
 
 
-@transaction.atomic
+@service
 def add_note(
     *, ticket: Ticket, actor: User, body: str, uploads: Sequence[Upload] = ()
 ) -> TimelineEvent:
@@ -414,6 +426,7 @@ def add_note(
     return event
 
 
+@service
 def log_contact(
     *,
     actor: User,
@@ -452,23 +465,22 @@ def log_contact(
             urgency=urgency,
             event_kind=CONTACT_EVENT[channel],
         )
-    with transaction.atomic():
-        body = _clean(body, clean_body, "body", label="Notes")
-        ticket = _lock(ticket)
-        require(actor, Action.LOG_CONTACT, ticket)
-        _append(
-            ticket,
-            kind=CONTACT_EVENT[channel],
-            actor=actor,
-            body=body,
-            channel=channel,
-            visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
-        )
-        ticket.save(update_fields=["updated_at"])
+    body = _clean(body, clean_body, "body", label="Notes")
+    ticket = _lock(ticket)
+    require(actor, Action.LOG_CONTACT, ticket)
+    _append(
+        ticket,
+        kind=CONTACT_EVENT[channel],
+        actor=actor,
+        body=body,
+        channel=channel,
+        visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
+    )
+    ticket.save(update_fields=["updated_at"])
     return ticket
 
 
-@transaction.atomic
+@service
 def take_ownership(*, ticket: Ticket, actor: User) -> Ticket:
     ticket = _lock(ticket)
     require(actor, Action.TAKE, ticket)
@@ -477,7 +489,7 @@ def take_ownership(*, ticket: Ticket, actor: User) -> Ticket:
     return _assign(ticket, actor=actor, owner=actor, team=None, took=True)
 
 
-@transaction.atomic
+@service
 def assign(*, ticket: Ticket, actor: User, owner: User | None, team: Team | None = None) -> Ticket:
     """Give a ticket to an agent (or to nobody), optionally in another team."""
     ticket = _lock(ticket)
@@ -519,7 +531,7 @@ def _assign(
     return ticket
 
 
-@transaction.atomic
+@service
 def escalate(
     *,
     ticket: Ticket,
@@ -574,7 +586,7 @@ def escalate(
     return ticket
 
 
-@transaction.atomic
+@service
 def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> Ticket:
     """Change status by the transition table. Resolving, closing and reopening
     have their own services, which this one hands over to."""
@@ -601,7 +613,7 @@ def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> 
     return ticket
 
 
-@transaction.atomic
+@service
 def resolve(*, ticket: Ticket, actor: User, resolution: str) -> Ticket:
     """Say what was done, and ask the requester whether it solved the problem."""
     resolution = _clean(resolution, clean_body, "resolution", label="Resolution")
@@ -617,7 +629,7 @@ def resolve(*, ticket: Ticket, actor: User, resolution: str) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@service
 def confirm_resolution(
     *, ticket: Ticket, contact: Contact, solved: bool, comment: str = "", actor: User | None = None
 ) -> Ticket:
@@ -654,7 +666,7 @@ def confirm_resolution(
     return ticket
 
 
-@transaction.atomic
+@service
 def reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
     reason = _clean(reason, clean_body, "reason", label="Reason for reopening", max_length=2000)
     ticket = _lock(ticket)
@@ -670,7 +682,7 @@ def reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@service
 def close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     """Close without the requester's confirmation (kept apart in reports)."""
     reason = _clean(reason, clean_body, "reason", label="Reason", max_length=2000, required=False)
