@@ -77,9 +77,16 @@ def make_ticket(
 ) -> Ticket:
     """A ticket opened the way the desk opens one: through the service."""
     return services.open_ticket(
-        requester=requester, subject=subject, description=description, channel=channel,
-        actor=actor, team=team, impact=impact, urgency=urgency, **kwargs,
-    )  # fmt: skip
+        requester=requester,
+        subject=subject,
+        description=description,
+        channel=channel,
+        actor=actor,
+        team=team,
+        impact=impact,
+        urgency=urgency,
+        **kwargs,
+    )
 
 
 def shared_data() -> Path:

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from deskwise.api.auth import TokenAuth
-from deskwise.core.errors import ServiceError
+from deskwise.core.errors import InvalidInput, ServiceError
 
 logger = logging.getLogger(__name__)
 
+
+class ObjectParser(Parser):
+    """Every request body is one JSON object; anything else is refused (400)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
+
+
 api = NinjaAPI(
+    parser=ObjectParser(),
     title="Deskwise API",
     version="1",
     description=(
@@ -80,7 +97,52 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return _error(request, 400, "bad_request", "The request body must be one JSON object.")
     return _error(request, exc.status_code, "error", str(exc))
+
+
+def _remember_query_params(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Note on each request which query parameters its operation declares."""
+    operation = run.__self__  # type: ignore[attr-defined]
+    allowed: frozenset[str] = frozenset(
+        name
+        for model in operation.models
+        if model.__ninja_param_source__ == "query"
+        for name in getattr(model, "__ninja_flatten_map__", {})
+    )
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.deskwise_query_params = allowed  # type: ignore[attr-defined]
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A misspelt filter must not quietly return everything: unknown query
+    parameters are refused (after authentication, so a stranger learns nothing)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        allowed = getattr(request, "deskwise_query_params", frozenset())
+        unknown = sorted(set(request.GET) - allowed)
+        if unknown:
+            names = ", ".join(repr(name) for name in unknown)
+            raise InvalidInput(
+                f"Unknown query parameter {names}.",
+                fields={
+                    name or "(empty)": ["Not a parameter of this operation."] for name in unknown
+                },
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_remember_query_params, mode="view")
+api.add_decorator(_refuse_unknown_query, mode="operation")
 
 
 def _mount() -> None:

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+MAX_ID = 2**63 - 1
+
+
+def _json_integer(value: Any) -> int:
+    """An integer as JSON means it: 7 and 7.0, never true or "7"."""
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError("must be an integer")
+
+
+# An id in a request body: a JSON integer in the database's range.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
 
 
 class Error(Schema):

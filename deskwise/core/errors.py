@@ -32,8 +32,17 @@ class NotFound(ServiceError):
     code = "not_found"
     status = 404
 
-    def __init__(self, message: str = "Not found.") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = "Not found.", *, fields: dict[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message, fields=fields)
+
+
+class InvalidCursor(ServiceError):
+    """A page cursor we did not issue: the page it names does not exist."""
+
+    code = "invalid_cursor"
+    status = 404
 
 
 class NotAllowed(ServiceError):

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from deskwise.core.errors import InvalidInput
+from deskwise.core.errors import InvalidCursor
 
 MAX_LIMIT = 100
 
@@ -45,9 +45,9 @@ def _decode(model: type[Model], fields: Sequence[str], cursor: str) -> list[Any]
             values.append(model._meta.get_field(name).to_python(value))
         return values
     except Exception as exc:  # any malformed cursor is the same client error
-        raise InvalidInput(
+        raise InvalidCursor(
             "This page link is no longer valid; start again from the first page.",
-            fields={"cursor": ["Not a valid cursor."]},
+            fields={"cursor": ["Not a cursor this server issued."]},
         ) from exc
 
 

@@ -19,13 +19,29 @@ NAME_MAX = 120
 EMAIL_MAX = 254
 BODY_MAX = 100_000
 
-# C0 controls except tab/newline/carriage return, DEL, C1 controls, and the
-# bidirectional overrides that can disguise text (CVE-2021-42574 style).
-# Lone surrogates (which JSON can smuggle in) cannot be stored at all.
-_BAD_MULTILINE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+# Characters refused in text: C0 controls (free text keeps tab and line
+# breaks), DEL, C1 controls, and the bidirectional overrides that can disguise
+# text (CVE-2021-42574). One line of text also refuses line separators.
+_BODY_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_LINE_CONTROLS = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+
+# The same rules as patterns for the API's schema (ECMA, Python and Rust
+# regex all read them alike): no refused character, and something that is
+# not white space.
+LINE_PATTERN = rf"^[^{_LINE_CONTROLS}]*[^\s{_LINE_CONTROLS}][^{_LINE_CONTROLS}]*$"
+OPTIONAL_LINE_PATTERN = rf"^[^{_LINE_CONTROLS}]*$"
+BODY_PATTERN = rf"^[^{_BODY_CONTROLS}]*[^\s{_BODY_CONTROLS}][^{_BODY_CONTROLS}]*$"
+OPTIONAL_BODY_PATTERN = rf"^[^{_BODY_CONTROLS}]*$"
+# A plain address (dot-atom local part, a domain with a real top-level label):
+# a strict subset of what Django's validator accepts.
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
-_BAD_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+# Lone surrogates (which JSON can smuggle in) cannot be stored at all.
+_BAD_MULTILINE = re.compile(rf"[{_BODY_CONTROLS}\ud800-\udfff]")
+_BAD_LINE = re.compile(rf"[{_LINE_CONTROLS}\ud800-\udfff]")
 
 
 def _describe(char: str) -> str:

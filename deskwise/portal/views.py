@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from deskwise.accounts.models import User
-from deskwise.core.errors import InvalidInput, NotFound, ServiceError
+from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.htmx import render_page
 from deskwise.portal.forms import ConfirmForm, MessageForm, RequestForm
 from deskwise.queueing.estimate import estimate_wait
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         page = selectors.requester_ticket_list(user=user, cursor=request.GET.get("cursor") or None)
-    except InvalidInput:
+    except InvalidCursor:
         page = selectors.requester_ticket_list(user=user)
     return render_page(request, "portal/home.html", {"page": page}, partial="requests")
 

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 from ninja import Status as ApiStatus
-from pydantic import Field
+from pydantic import Field, StrictBool
 
-from deskwise.accounts.models import Team, User
+from deskwise.accounts.models import Contact, Team, User
 from deskwise.accounts.services import contact_get_or_create
-from deskwise.api.schemas import READ_ERRORS, WRITE_ERRORS, TeamRef, UserRef
-from deskwise.core.errors import InvalidInput, NotAllowed
-from deskwise.core.text import BODY_MAX, SUBJECT_MAX
+from deskwise.api.schemas import MAX_ID, READ_ERRORS, WRITE_ERRORS, BodyId, TeamRef, UserRef
+from deskwise.core.errors import InvalidInput, NotAllowed, NotFound
+from deskwise.core.text import (
+    BODY_MAX,
+    BODY_PATTERN,
+    EMAIL_PATTERN,
+    LINE_PATTERN,
+    NAME_MAX,
+    OPTIONAL_BODY_PATTERN,
+    OPTIONAL_LINE_PATTERN,
+    SUBJECT_MAX,
+)
 from deskwise.tickets import selectors, services
 from deskwise.tickets.choices import (
     CONTACT_EVENT,
@@ -32,7 +41,6 @@ from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
 
 router = Router(tags=["tickets"])
 
-MAX_ID = 2**63 - 1
 TicketId = Path(..., ge=1, le=MAX_ID, description="The number in the ticket's reference DW-<n>.")
 
 
@@ -101,27 +109,35 @@ class EventPage(Schema):
     next_cursor: str | None
 
 
+Subject = Field(max_length=SUBJECT_MAX, pattern=LINE_PATTERN)
+Body = Field(max_length=BODY_MAX, pattern=BODY_PATTERN)
+Email = Field(max_length=254, pattern=EMAIL_PATTERN)
+
+
 class TicketCreateIn(Schema):
-    subject: str = Field(max_length=SUBJECT_MAX)
-    description: str = Field(max_length=BODY_MAX)
+    subject: str = Subject
+    description: str = Body
     requester_email: str | None = Field(
         None,
         max_length=254,
-        description="Who needs help. Agents must give it; requesters may "
-        "leave it out (it is themselves).",
+        pattern=EMAIL_PATTERN,
+        description="Who needs help; yourself when left out. Only agents open tickets for "
+        "someone else.",
     )
-    requester_name: str = Field("", max_length=120)
-    team_id: int | None = Field(None, ge=1, le=MAX_ID)
+    requester_name: str = Field("", max_length=NAME_MAX, pattern=OPTIONAL_LINE_PATTERN)
+    team_id: BodyId | None = Field(None, description="Agents only.")
     impact: Impact = Impact.PERSON
     urgency: Urgency = Urgency.DEGRADED
     channel: Literal["api", "phone", "walk_up", "chat"] = Field(
         "api", description="Agents logging a call, walk-up or chat say so here."
     )
-    cc: list[str] = Field(default_factory=list, max_length=20, description="Participants' emails.")
+    cc: list[Annotated[str, Email]] = Field(
+        default_factory=list, max_length=20, description="Participants' email addresses."
+    )
 
 
 class BodyIn(Schema):
-    body: str = Field(max_length=BODY_MAX)
+    body: str = Body
 
 
 class ReplyIn(BodyIn):
@@ -132,28 +148,36 @@ class ReplyIn(BodyIn):
 
 class LogIn(BodyIn):
     channel: Literal["phone", "walk_up", "chat"]
-    public: bool = Field(False, description="Show this log to the requester.")
+    public: StrictBool = Field(False, description="Show this log to the requester.")
 
 
 class AssignIn(Schema):
-    owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="null leaves it unassigned.")
-    team_id: int | None = Field(None, ge=1, le=MAX_ID)
+    owner_id: BodyId | None = Field(None, description="null leaves it unassigned.")
+    team_id: BodyId | None = None
 
 
 class TransitionIn(Schema):
     to: Status
-    reason: str = Field("", max_length=BODY_MAX)
+    reason: str = Field(
+        max_length=BODY_MAX,
+        pattern=BODY_PATTERN,
+        description="Why: every change through the API says so. For `resolved` it is the "
+        "resolution the requester is asked to confirm.",
+    )
 
 
 class EscalateIn(Schema):
-    reason: str = Field(max_length=2000)
-    to_user_id: int | None = Field(None, ge=1, le=MAX_ID, description="A supervisor.")
-    to_team_id: int | None = Field(None, ge=1, le=MAX_ID)
+    reason: str = Field(max_length=2000, pattern=BODY_PATTERN)
+    to_user_id: BodyId | None = Field(
+        None,
+        description="A supervisor. With neither this nor a team, the team's supervisor.",
+    )
+    to_team_id: BodyId | None = None
 
 
 class ConfirmIn(Schema):
-    solved: bool
-    comment: str = Field("", max_length=5000)
+    solved: StrictBool
+    comment: str = Field("", max_length=5000, pattern=OPTIONAL_BODY_PATTERN)
 
 
 def _user_ref(user: User | None) -> UserRef | None:
@@ -222,12 +246,12 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-def _team(team_id: int | None) -> Team | None:
+def _team(team_id: int | None, field: str = "team_id") -> Team | None:
     if team_id is None:
         return None
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
-        raise InvalidInput(f"There is no team {team_id}.", fields={"team_id": ["No such team."]})
+        raise NotFound(f"There is no team {team_id}.", fields={field: ["No such team."]})
     return team
 
 
@@ -236,8 +260,16 @@ def _agent(user_id: int | None, field: str) -> User | None:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.is_agent:
-        raise InvalidInput(f"There is no agent {user_id}.", fields={field: ["No such agent."]})
+        raise NotFound(f"There is no agent {user_id}.", fields={field: ["No such agent."]})
     return user
+
+
+def _contact(email: str, name: str, field: str) -> Contact:
+    """The contact for an address in a request; errors are named after the request's field."""
+    try:
+        return contact_get_or_create(email=email, name=name)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, fields={field: [exc.message]}) from None
 
 
 def _fresh(request: HttpRequest, ticket_id: int) -> TicketOut:
@@ -264,15 +296,12 @@ def list_tickets(
 @router.post("", response={201: TicketOut, **WRITE_ERRORS}, summary="Open a ticket")
 def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[TicketOut]:
     user = _user(request)
-    if user.is_agent:
-        if not payload.requester_email:
-            raise InvalidInput(
-                "Say who needs help: requester_email is required when an agent opens a ticket.",
-                fields={"requester_email": ["Required."]},
-            )
-        requester = contact_get_or_create(
-            email=payload.requester_email, name=payload.requester_name
-        )
+    if user.is_agent and payload.requester_email:
+        requester = _contact(payload.requester_email, payload.requester_name, "requester_email")
+    elif user.is_agent:
+        if user.contact is None:
+            raise NotAllowed("This login has no requester identity; give requester_email.")
+        requester = user.contact
     else:
         if user.contact is None:
             raise NotAllowed("This login has no requester identity.")
@@ -281,7 +310,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[Ti
             raise NotAllowed("You can only open requests for yourself.")
         if payload.team_id is not None or payload.channel != "api":
             raise NotAllowed("Only agents choose the team or log calls.")
-    participants = [contact_get_or_create(email=addr) for addr in payload.cc]
+    participants = [_contact(addr, "", "cc") for addr in payload.cc]
     ticket = services.open_ticket(
         requester=requester,
         subject=payload.subject,
@@ -428,7 +457,7 @@ def post_escalate(
         actor=user,
         reason=payload.reason,
         to_user=_agent(payload.to_user_id, "to_user_id"),
-        to_team=_team(payload.to_team_id),
+        to_team=_team(payload.to_team_id, "to_team_id"),
     )
     return _fresh(request, ticket_id)
 

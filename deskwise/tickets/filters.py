@@ -7,7 +7,7 @@ from typing import Literal
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from deskwise.tickets.choices import ACTIVE_STATES, Channel, Priority, Status
 from deskwise.tickets.models import Ticket
@@ -28,20 +28,13 @@ class TicketFilters(Schema):
     )
     team: int | None = Field(None, ge=1, le=2**31, description="Team id.")
     owner: str | None = Field(
-        None, max_length=12, description="'me', 'none' (unassigned) or an agent's user id."
+        None,
+        pattern=r"^(me|none|[1-9][0-9]{0,8})$",
+        description="'me', 'none' (unassigned) or an agent's user id.",
     )
     priority: list[Priority] = Field(default_factory=list, description="Any of these priorities.")
     channel: list[Channel] = Field(default_factory=list, description="Any of these channels.")
     requester: int | None = Field(None, ge=1, le=2**63, description="Requester contact id.")
-
-    @field_validator("owner")
-    @classmethod
-    def _owner(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        if value in {"me", "none"} or (value.isdigit() and 0 < int(value) < 2**31):
-            return value
-        raise ValueError("owner must be 'me', 'none' or a user id")
 
     @classmethod
     def from_querydict(cls, data: QueryDict) -> TicketFilters:

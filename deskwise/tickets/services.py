@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from deskwise.accounts.choices import Role
 from deskwise.accounts.models import Contact, Team, User
 from deskwise.core import clock
 from deskwise.core.errors import Conflict, InvalidInput, NotAllowed
@@ -239,13 +240,28 @@ def _default_team() -> Team:
     return team
 
 
+def _team_supervisor(team: Team, *, exclude: User) -> User:
+    """Who an escalation without a named target goes to: the team's supervisor,
+    else any supervisor, else an admin."""
+    candidates = User.objects.filter(is_active=True).exclude(pk=exclude.pk)
+    for qs in (
+        candidates.filter(role=Role.SUPERVISOR, memberships__team=team),
+        candidates.filter(role=Role.SUPERVISOR),
+        candidates.filter(role=Role.ADMIN),
+    ):
+        found = qs.order_by("pk").first()
+        if found is not None:
+            return found
+    raise Conflict("There is no supervisor to escalate to: an admin must appoint one.")
+
+
 def _check_owner(owner: User, team: Team) -> None:
     if not owner.is_agent:
         raise InvalidInput(
             f"{owner.display_name} is not an agent.", fields={"owner": ["Not an agent."]}
         )
     if not owner.is_desk_admin and not owner.memberships.filter(team=team).exists():
-        raise InvalidInput(
+        raise Conflict(
             f"{owner.display_name} is not a member of {team.name}.",
             fields={"owner": [f"Not a member of {team.name}."]},
         )
@@ -545,17 +561,14 @@ def escalate(
     ticket = _lock(ticket)
     require(actor, Action.ESCALATE, ticket)
     if to_user is None and to_team is None:
-        raise InvalidInput(
-            "Escalate to a supervisor, another team, or both.",
-            fields={"to_user": ["Choose a supervisor or a team."]},
-        )
+        to_user = _team_supervisor(ticket.team, exclude=actor)
     if to_user is not None and not to_user.is_supervisor:
-        raise InvalidInput(
+        raise Conflict(
             f"{to_user.display_name} is not a supervisor.",
             fields={"to_user": ["Not a supervisor."]},
         )
     if to_team is not None and to_team.pk == ticket.team_id and to_user is None:
-        raise InvalidInput(
+        raise Conflict(
             f"{ticket.reference} is already with {to_team.name}.",
             fields={"to_team": ["Choose another team."]},
         )

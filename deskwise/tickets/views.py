@@ -21,7 +21,7 @@ from pydantic import ValidationError as PydanticError
 
 from deskwise.accounts.models import User
 from deskwise.accounts.services import contact_get_or_create
-from deskwise.core.errors import InvalidInput, NotFound, ServiceError
+from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.files import is_inline_image
 from deskwise.core.htmx import render_page
 from deskwise.tickets import forms as f
@@ -57,7 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         page = selectors.ticket_list(
             user=user, filters=filters, cursor=request.GET.get("cursor") or None
         )
-    except (PydanticError, InvalidInput):
+    except (PydanticError, InvalidCursor):
         messages.error(request, "Some filters were not understood and were reset.")
         filters = TicketFilters()
         page = selectors.ticket_list(user=user, filters=filters)
@@ -222,6 +222,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     ticket = selectors.ticket_get(user=user, pk=pk)
     context = _ticket_context(request, ticket, **{spec.form_name: form})
     context["open_panel"] = action
+    context["action_errors"] = [e for errors in form.errors.values() for e in errors]
     status = 200 if request.htmx else 422  # type: ignore[attr-defined]
     return render_page(request, "tickets/ticket.html", context, partial="ticket", status=status)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from deskwise.core import clock
 from deskwise.core.files import human_size
@@ -35,7 +35,7 @@ def priority_badge(priority: int) -> SafeString:
 @register.simple_tag
 def due(ticket: Ticket) -> SafeString:
     if ticket.status not in {Status.NEW, Status.OPEN, Status.WAITING}:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     delta = ticket.due_at - clock.now()
     what = "response" if ticket.first_response_at is None else "resolution"
     if delta.total_seconds() < 0:

@@ -23,9 +23,11 @@ OWN_REQUEST = {"requester"}
 def world(desk):
     ticket = desk.ticket(uploads=[SimpleUploadedFile("public.txt", b"public")])
     note = services.add_note(
-        ticket=ticket, actor=desk.agent, body="internal",
+        ticket=ticket,
+        actor=desk.agent,
+        body="internal",
         uploads=[SimpleUploadedFile("internal.txt", b"internal")],
-    )  # fmt: skip
+    )
     public = ticket.attachments.get(filename="public.txt")
     internal = note.attachments.get()
     return desk, ticket, public, internal
@@ -109,7 +111,7 @@ API_AGENT_WRITES = [
     ("/api/v1/tickets/{id}/notes", {"body": "hello"}),
     ("/api/v1/tickets/{id}/take", {}),
     ("/api/v1/tickets/{id}/assign", {"owner_id": None}),
-    ("/api/v1/tickets/{id}/transition", {"to": "waiting_on_requester"}),
+    ("/api/v1/tickets/{id}/transition", {"to": "waiting_on_requester", "reason": "r"}),
     ("/api/v1/tickets/{id}/escalate", {"reason": "why", "to_team_id": 1}),
     ("/api/v1/tickets/{id}/log", {"body": "called", "channel": "phone"}),
 ]

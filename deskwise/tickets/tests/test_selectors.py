@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from deskwise.core import clock
-from deskwise.core.errors import InvalidInput, NotFound
+from deskwise.core.errors import InvalidCursor, NotFound
 from deskwise.tickets import selectors, services
 from deskwise.tickets.choices import Channel, Impact, Status, Urgency, Visibility
 from deskwise.tickets.filters import TicketFilters
@@ -29,8 +29,11 @@ class TestVisibility:
         everything = {mine.pk, copied.pk, elsewhere.pk}
 
         def visible(user) -> set[int]:
-            return set(Ticket.objects.filter(pk__in=everything).filter(
-                visible_tickets(user)).values_list("pk", flat=True))  # fmt: skip
+            return set(
+                Ticket.objects.filter(pk__in=everything)
+                .filter(visible_tickets(user))
+                .values_list("pk", flat=True)
+            )
 
         assert visible(desk.requester) == {mine.pk, copied.pk}
         assert visible(desk.other_requester) == {copied.pk, elsewhere.pk}
@@ -124,7 +127,7 @@ class TestQueue:
 
     def test_a_broken_cursor_is_a_clear_error(self, desk):
         for cursor in ("garbage", "W10", "WzEsMiwzXQ", "\x00"):
-            with pytest.raises(InvalidInput, match="no longer valid"):
+            with pytest.raises(InvalidCursor, match="no longer valid"):
                 selectors.ticket_list(user=desk.agent, filters=TicketFilters(), cursor=cursor)
 
     def test_counts(self, desk):

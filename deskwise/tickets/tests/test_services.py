@@ -102,7 +102,7 @@ class TestOpenTicket:
             desk.ticket(requester=desk.other_requester.contact, actor=desk.requester)
 
     def test_owner_must_be_a_member_of_the_team(self, desk):
-        with pytest.raises(InvalidInput, match="not a member"):
+        with pytest.raises(Conflict, match="not a member"):
             desk.ticket(owner=desk.other_agent)
 
     def test_logged_call_becomes_an_owned_ticket(self, desk):
@@ -226,7 +226,7 @@ class TestOwnership:
 
     def test_assign_refuses_non_members_and_non_agents(self, desk):
         ticket = desk.ticket()
-        with pytest.raises(InvalidInput, match="not a member"):
+        with pytest.raises(Conflict, match="not a member"):
             services.assign(ticket=ticket, actor=desk.agent, owner=desk.other_agent)
         with pytest.raises(InvalidInput, match="not an agent"):
             services.assign(ticket=ticket, actor=desk.agent, owner=desk.requester)
@@ -255,6 +255,12 @@ class TestEscalation:
         assert event.visibility == Visibility.INTERNAL
         assert mail.outbox[-1].to == [desk.supervisor.email]
 
+    def test_without_a_target_goes_to_the_team_supervisor(self, desk):
+        ticket = desk.ticket()
+        services.escalate(ticket=ticket, actor=desk.agent, reason="Stuck.")
+        ticket.refresh_from_db()
+        assert ticket.escalated_to == desk.supervisor
+
     def test_to_another_team_drops_an_owner_who_is_not_a_member(self, desk):
         ticket = services.take_ownership(ticket=desk.ticket(), actor=desk.agent)
         services.escalate(
@@ -268,9 +274,7 @@ class TestEscalation:
         ticket = desk.ticket()
         with pytest.raises(InvalidInput):
             services.escalate(ticket=ticket, actor=desk.agent, reason="", to_user=desk.supervisor)
-        with pytest.raises(InvalidInput, match="supervisor, another team"):
-            services.escalate(ticket=ticket, actor=desk.agent, reason="why")
-        with pytest.raises(InvalidInput, match="not a supervisor"):
+        with pytest.raises(Conflict, match="not a supervisor"):
             services.escalate(ticket=ticket, actor=desk.agent, reason="why", to_user=desk.agent)
 
 
