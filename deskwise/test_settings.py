@@ -3,6 +3,7 @@ mail kept in memory."""
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DESKWISE_ENV", "test")
 
@@ -14,7 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = tempfile.mkdtemp(prefix="deskwise-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="deskwise-test-media-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import factory
 import pytest
@@ -58,9 +58,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def teams(self, create: bool, extracted: list[Team] | None, **kwargs: Any) -> None:
+        # factory_boy passes the created User as ``self``.
+        user = cast(User, self)
         for team in extracted or []:
-            Membership.objects.create(team=team, user=self, joined_at=clock.now())
-        self.save()
+            Membership.objects.create(team=team, user=user, joined_at=clock.now())
+        user.save()
 
 
 def make_ticket(

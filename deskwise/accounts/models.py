@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -19,8 +19,6 @@ class User(AbstractUser):
         related_name="user",
         help_text="The requester identity this login speaks for.",
     )
-
-    objects = UserManager()
 
     class Meta:
         constraints = [

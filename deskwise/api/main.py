@@ -126,7 +126,7 @@ def _refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        allowed = getattr(request, "deskwise_query_params", frozenset())
+        allowed: frozenset[str] = getattr(request, "deskwise_query_params", frozenset())
         unknown = sorted(set(request.GET) - allowed)
         if unknown:
             names = ", ".join(repr(name) for name in unknown)

@@ -11,9 +11,9 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Field, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from deskwise.core.errors import InvalidCursor
@@ -42,7 +42,8 @@ def _decode(model: type[Model], fields: Sequence[str], cursor: str) -> list[Any]
         for name, value in zip(fields, raw, strict=True):
             if value is None or isinstance(value, (dict, list)):
                 raise ValueError("unexpected value")
-            values.append(model._meta.get_field(name).to_python(value))
+            field = cast("Field[Any, Any]", model._meta.get_field(name))
+            values.append(field.to_python(value))
         return values
     except Exception as exc:  # any malformed cursor is the same client error
         raise InvalidCursor(

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, close_old_connections, transaction
@@ -38,7 +39,7 @@ class PeriodicJob:
 _registry: dict[str, PeriodicJob] = {}
 
 
-def periodic(*, every: dt.timedelta, name: str | None = None):  # type: ignore[no-untyped-def]
+def periodic(*, every: dt.timedelta, name: str | None = None) -> Callable[[Task], Task]:
     """Register a task to run once per ``every``. Apply above ``@task``."""
     if every.total_seconds() < 1:
         raise ValueError("a periodic job needs a period of at least one second")

@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,7 +55,9 @@ _NEVER_RETRY = {
 }
 
 
-def retrying(*, max_attempts: int, base_delay: float = 10.0, max_delay: float = 3600.0):  # type: ignore[no-untyped-def]
+def retrying(
+    *, max_attempts: int, base_delay: float = 10.0, max_delay: float = 3600.0
+) -> Callable[[Task], Task]:
     """Give a task its own retry policy. Apply above ``@task``."""
 
     def register(task: Task) -> Task:

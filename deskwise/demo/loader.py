@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -67,7 +68,7 @@ def load_demo(*, now: dt.datetime | None = None) -> int:
                 last_name=last,
                 validate=False,
             )
-            Contact.objects.filter(pk=users[username].contact_id).update(organisation=organisation)
+            Contact.objects.filter(email=email).update(organisation=organisation)
     for story in sorted(STORIES, key=lambda s: -s.age):
         _replay(story, users=users, teams=teams, now=now)
     return len(STORIES)
@@ -103,7 +104,7 @@ def _replay(
                 team=teams[story.team],
                 impact=Impact(story.impact),
                 urgency=Urgency(story.urgency),
-                participants=[users[u].contact for u in story.cc if users[u].contact],  # type: ignore[misc]
+                participants=[c for u in story.cc if (c := users[u].contact) is not None],
                 event_kind=EventKind.MESSAGE_IN,
             )
     as_requester = requester_user if channel not in {Channel.EMAIL, Channel.PHONE} else None
@@ -112,59 +113,64 @@ def _replay(
         if at >= now:
             raise ValueError(f"demo story {story.subject!r} has a step in the future")
         ticket.refresh_from_db()
-        who = users.get(args.get("who", ""))
         with muted(), clock.frozen_at(at):
-            match action:
-                case "take":
-                    services.take_ownership(ticket=ticket, actor=who)  # type: ignore[arg-type]
-                case "assign":
-                    services.assign(ticket=ticket, actor=who, owner=users[args["owner"]])  # type: ignore[arg-type]
-                case "reply":
-                    then = Status(args["then"]) if args["then"] else None
-                    services.reply(ticket=ticket, actor=who, body=args["body"], then=then)  # type: ignore[arg-type]
-                case "note":
-                    services.add_note(ticket=ticket, actor=who, body=args["body"])  # type: ignore[arg-type]
-                case "message":
-                    services.add_requester_message(
-                        ticket=ticket,
-                        contact=requester,
-                        actor=as_requester,
-                        body=args["body"],
-                        channel=Channel.EMAIL if as_requester is None else Channel.PORTAL,
-                    )
-                case "log":
-                    services.log_contact(
-                        actor=who,
-                        channel=Channel(args["channel"]),  # type: ignore[arg-type]
-                        body=args["body"],
-                        ticket=ticket,
-                    )
-                case "resolve":
-                    services.resolve(ticket=ticket, actor=who, resolution=args["body"])  # type: ignore[arg-type]
-                case "confirm":
-                    services.confirm_resolution(
-                        ticket=ticket,
-                        contact=requester,
-                        actor=as_requester,
-                        solved=args["solved"],
-                        comment=args["comment"],
-                    )
-                case "status":
-                    services.transition(
-                        ticket=ticket,
-                        actor=who,
-                        to=Status(args["to"]),  # type: ignore[arg-type]
-                        reason=args["reason"],
-                    )
-                case "escalate":
-                    services.escalate(
-                        ticket=ticket,
-                        actor=who,
-                        reason=args["reason"],  # type: ignore[arg-type]
-                        to_user=users[args["to_user"]] if args["to_user"] else None,
-                        to_team=teams[args["to_team"]] if args["to_team"] else None,
-                    )
-                case "close":
-                    services.close(ticket=ticket, actor=who, reason=args["reason"])  # type: ignore[arg-type]
-                case _:
-                    raise ValueError(f"unknown demo step {action!r}")
+            if action == "message":
+                services.add_requester_message(
+                    ticket=ticket,
+                    contact=requester,
+                    actor=as_requester,
+                    body=args["body"],
+                    channel=Channel.EMAIL if as_requester is None else Channel.PORTAL,
+                )
+            elif action == "confirm":
+                services.confirm_resolution(
+                    ticket=ticket,
+                    contact=requester,
+                    actor=as_requester,
+                    solved=args["solved"],
+                    comment=args["comment"],
+                )
+            else:
+                _agent_step(ticket, action, args, who=users[args["who"]], users=users, teams=teams)
+
+
+def _agent_step(
+    ticket: Ticket,
+    action: str,
+    args: dict[str, Any],
+    *,
+    who: User,
+    users: dict[str, User],
+    teams: dict[str, Team],
+) -> None:
+    match action:
+        case "take":
+            services.take_ownership(ticket=ticket, actor=who)
+        case "assign":
+            services.assign(ticket=ticket, actor=who, owner=users[args["owner"]])
+        case "reply":
+            then = Status(args["then"]) if args["then"] else None
+            services.reply(ticket=ticket, actor=who, body=args["body"], then=then)
+        case "note":
+            services.add_note(ticket=ticket, actor=who, body=args["body"])
+        case "log":
+            channel = Channel(args["channel"])
+            services.log_contact(actor=who, channel=channel, body=args["body"], ticket=ticket)
+        case "resolve":
+            services.resolve(ticket=ticket, actor=who, resolution=args["body"])
+        case "status":
+            services.transition(
+                ticket=ticket, actor=who, to=Status(args["to"]), reason=args["reason"]
+            )
+        case "escalate":
+            services.escalate(
+                ticket=ticket,
+                actor=who,
+                reason=args["reason"],
+                to_user=users[args["to_user"]] if args["to_user"] else None,
+                to_team=teams[args["to_team"]] if args["to_team"] else None,
+            )
+        case "close":
+            services.close(ticket=ticket, actor=who, reason=args["reason"])
+        case _:
+            raise ValueError(f"unknown demo step {action!r}")

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from deskwise.accounts.models import User
+from deskwise.accounts.models import Contact, User
 from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.htmx import render_page
+from deskwise.core.http import AuthedRequest
 from deskwise.portal.forms import ConfirmForm, MessageForm, RequestForm
 from deskwise.queueing.estimate import estimate_wait
 from deskwise.tickets import selectors, services
@@ -27,7 +28,7 @@ def requester_view(view: View) -> View:
     """Anyone signed in may ask for help as themselves; they need a contact to do so."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if getattr(request.user, "contact_id", None) is None:
             return render_page(request, "portal/no_contact.html", {}, status=403)
         try:
@@ -38,10 +39,17 @@ def requester_view(view: View) -> View:
     return wrapper
 
 
+def _contact(user: User) -> Contact:
+    """The requester identity of a portal user (``requester_view`` made sure of it)."""
+    if user.contact is None:
+        raise NotFound("This login has no requester identity.")
+    return user.contact
+
+
 @require_GET
 @requester_view
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     try:
         page = selectors.requester_ticket_list(user=user, cursor=request.GET.get("cursor") or None)
     except InvalidCursor:
@@ -50,16 +58,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @requester_view
-def new_request(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def new_request(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     form = RequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             ticket = services.open_ticket(
-                requester=user.contact,
+                requester=_contact(user),
                 subject=d["subject"],
-                description=d["description"],  # type: ignore[arg-type]
+                description=d["description"],
                 channel=Channel.PORTAL,
                 actor=user,
                 impact=Impact(d["impact"]),
@@ -75,13 +83,13 @@ def new_request(request: HttpRequest) -> HttpResponse:
     return render_page(request, "portal/new.html", {"form": form}, status=status)
 
 
-def _detail(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+def _detail(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "ticket": ticket,
-        "events": selectors.timeline(user=request.user, ticket=ticket, public_only=True),  # type: ignore[arg-type]
+        "events": selectors.timeline(user=request.user, ticket=ticket, public_only=True),
         "message_form": MessageForm(),
         "confirm_form": ConfirmForm(),
-        "is_requester": ticket.requester_id == request.user.contact_id,  # type: ignore[union-attr]
+        "is_requester": ticket.requester_id == request.user.contact_id,
     }
     if ticket.status == Status.NEW:
         context["estimate"] = estimate_wait(
@@ -93,24 +101,24 @@ def _detail(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any
 
 @require_GET
 @requester_view
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = selectors.requested_ticket_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    ticket = selectors.requested_ticket_get(user=request.user, pk=pk)
     return render_page(request, "portal/request.html", _detail(request, ticket))
 
 
 @require_POST
 @requester_view
-def request_message(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def request_message(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     ticket = selectors.requested_ticket_get(user=user, pk=pk)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.add_requester_message(
                 ticket=ticket,
-                contact=user.contact,
+                contact=_contact(user),
                 actor=user,
-                body=form.cleaned_data["body"],  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
                 uploads=form.cleaned_data["attachments"],
             )
         except ServiceError as exc:
@@ -126,16 +134,16 @@ def request_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requester_view
-def request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def request_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     ticket = selectors.requested_ticket_get(user=user, pk=pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
             services.confirm_resolution(
                 ticket=ticket,
-                contact=user.contact,
-                actor=user,  # type: ignore[arg-type]
+                contact=_contact(user),
+                actor=user,
                 solved=form.cleaned_data["solved"],
                 comment=form.cleaned_data["comment"],
             )

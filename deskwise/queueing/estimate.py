@@ -81,7 +81,8 @@ def _recent_waits(team_id: int, priority: int) -> tuple[float | None, float | No
         .order_by("-created_at")
         .values_list("created_at", "first_response_at")[:SAMPLE_SIZE]
     )
-    waits = [(answered - created).total_seconds() for created, answered in rows]
+    waits = [(answered - created).total_seconds() for created, answered in rows if answered]
+    result: tuple[float | None, float | None, int]
     if len(waits) >= MIN_SAMPLES:
         result = (statistics.median(waits), statistics.quantiles(waits, n=5)[-1], len(waits))
     else:

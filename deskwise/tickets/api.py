@@ -109,50 +109,50 @@ class EventPage(Schema):
     next_cursor: str | None
 
 
-Subject = Field(max_length=SUBJECT_MAX, pattern=LINE_PATTERN)
-Body = Field(max_length=BODY_MAX, pattern=BODY_PATTERN)
-Email = Field(max_length=254, pattern=EMAIL_PATTERN)
+SubjectText = Annotated[str, Field(max_length=SUBJECT_MAX, pattern=LINE_PATTERN)]
+BodyText = Annotated[str, Field(max_length=BODY_MAX, pattern=BODY_PATTERN)]
+EmailAddress = Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN)]
 
 
 class TicketCreateIn(Schema):
-    subject: str = Subject
-    description: str = Body
+    subject: SubjectText
+    description: BodyText
     requester_email: str | None = Field(
-        None,
+        default=None,
         max_length=254,
         pattern=EMAIL_PATTERN,
         description="Who needs help; yourself when left out. Only agents open tickets for "
         "someone else.",
     )
-    requester_name: str = Field("", max_length=NAME_MAX, pattern=OPTIONAL_LINE_PATTERN)
-    team_id: BodyId | None = Field(None, description="Agents only.")
+    requester_name: str = Field(default="", max_length=NAME_MAX, pattern=OPTIONAL_LINE_PATTERN)
+    team_id: BodyId | None = Field(default=None, description="Agents only.")
     impact: Impact = Impact.PERSON
     urgency: Urgency = Urgency.DEGRADED
     channel: Literal["api", "phone", "walk_up", "chat"] = Field(
-        "api", description="Agents logging a call, walk-up or chat say so here."
+        default="api", description="Agents logging a call, walk-up or chat say so here."
     )
-    cc: list[Annotated[str, Email]] = Field(
+    cc: list[EmailAddress] = Field(
         default_factory=list, max_length=20, description="Participants' email addresses."
     )
 
 
 class BodyIn(Schema):
-    body: str = Body
+    body: BodyText
 
 
 class ReplyIn(BodyIn):
     then: Literal["open", "waiting_on_requester"] | None = Field(
-        None, description="Status after the reply; by default a new ticket becomes open."
+        default=None, description="Status after the reply; by default a new ticket becomes open."
     )
 
 
 class LogIn(BodyIn):
     channel: Literal["phone", "walk_up", "chat"]
-    public: StrictBool = Field(False, description="Show this log to the requester.")
+    public: StrictBool = Field(default=False, description="Show this log to the requester.")
 
 
 class AssignIn(Schema):
-    owner_id: BodyId | None = Field(None, description="null leaves it unassigned.")
+    owner_id: BodyId | None = Field(default=None, description="null leaves it unassigned.")
     team_id: BodyId | None = None
 
 
@@ -169,7 +169,7 @@ class TransitionIn(Schema):
 class EscalateIn(Schema):
     reason: str = Field(max_length=2000, pattern=BODY_PATTERN)
     to_user_id: BodyId | None = Field(
-        None,
+        default=None,
         description="A supervisor. With neither this nor a team, the team's supervisor.",
     )
     to_team_id: BodyId | None = None
@@ -177,7 +177,7 @@ class EscalateIn(Schema):
 
 class ConfirmIn(Schema):
     solved: StrictBool
-    comment: str = Field("", max_length=5000, pattern=OPTIONAL_BODY_PATTERN)
+    comment: str = Field(default="", max_length=5000, pattern=OPTIONAL_BODY_PATTERN)
 
 
 def _user_ref(user: User | None) -> UserRef | None:
@@ -243,7 +243,7 @@ def event_out(event: TimelineEvent) -> EventOut:
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 def _team(team_id: int | None, field: str = "team_id") -> Team | None:

@@ -17,7 +17,7 @@ QueueView = Literal["mine", "unassigned", "all"]
 
 class TicketFilters(Schema):
     view: QueueView = Field(
-        "all",
+        default="all",
         description="mine: tickets I own; unassigned: my teams' tickets nobody owns; "
         "all: every ticket I may see.",
     )
@@ -26,15 +26,15 @@ class TicketFilters(Schema):
         description="Any of these statuses. Empty means the active ones "
         "(new, open, waiting_on_requester).",
     )
-    team: int | None = Field(None, ge=1, le=2**31, description="Team id.")
+    team: int | None = Field(default=None, ge=1, le=2**31, description="Team id.")
     owner: str | None = Field(
-        None,
+        default=None,
         pattern=r"^(me|none|[1-9][0-9]{0,8})$",
         description="'me', 'none' (unassigned) or an agent's user id.",
     )
     priority: list[Priority] = Field(default_factory=list, description="Any of these priorities.")
     channel: list[Channel] = Field(default_factory=list, description="Any of these channels.")
-    requester: int | None = Field(None, ge=1, le=2**63, description="Requester contact id.")
+    requester: int | None = Field(default=None, ge=1, le=2**63, description="Requester contact id.")
 
     @classmethod
     def from_querydict(cls, data: QueryDict) -> TicketFilters:

@@ -4,7 +4,7 @@ views, templates and the API alike. Deny by default."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -47,15 +47,23 @@ def team_ids(user: User) -> frozenset[int]:
     return cached
 
 
+def _person(user: User | AnonymousUser) -> User | None:
+    """The signed-in, active user, or None for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return cast("User", user)
+
+
 def visible_tickets(user: User | AnonymousUser) -> Q:
     """The tickets a user may see, as a filter. Nothing for anyone unknown."""
-    if not user.is_authenticated or not user.is_active:
+    person = _person(user)
+    if person is None:
         return Q(pk__in=[])
-    if user.is_desk_admin:
+    if person.is_desk_admin:
         return Q()
-    if user.is_agent:
-        return Q(team_id__in=sorted(team_ids(user))) | Q(owner=user) | Q(escalated_to=user)
-    return requested_tickets(user)
+    if person.is_agent:
+        return Q(team_id__in=sorted(team_ids(person))) | Q(owner=person) | Q(escalated_to=person)
+    return requested_tickets(person)
 
 
 def requested_tickets(user: User | AnonymousUser) -> Q:
@@ -63,49 +71,53 @@ def requested_tickets(user: User | AnonymousUser) -> Q:
     their role."""
     from deskwise.tickets.models import Ticket
 
-    if not user.is_authenticated or not user.is_active or user.contact_id is None:
+    person = _person(user)
+    if person is None or person.contact_id is None:
         return Q(pk__in=[])
     participant = Ticket.participants.through.objects.filter(
-        ticket_id=OuterRef("pk"), contact_id=user.contact_id
+        ticket_id=OuterRef("pk"), contact_id=person.contact_id
     )
-    return Q(requester_id=user.contact_id) | Q(Exists(participant))
+    return Q(requester_id=person.contact_id) | Q(Exists(participant))
 
 
 def can_see(user: User | AnonymousUser, ticket: Ticket) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    person = _person(user)
+    if person is None:
         return False
-    if user.is_desk_admin:
+    if person.is_desk_admin:
         return True
-    if user.is_agent:
+    if person.is_agent:
         return (
-            ticket.team_id in team_ids(user)
-            or ticket.owner_id == user.pk
-            or ticket.escalated_to_id == user.pk
+            ticket.team_id in team_ids(person)
+            or ticket.owner_id == person.pk
+            or ticket.escalated_to_id == person.pk
         )
-    return _is_party(user, ticket)
+    return _is_party(person, ticket)
 
 
 def _is_party(user: User | AnonymousUser, ticket: Ticket) -> bool:
-    if not user.is_authenticated or not user.is_active or user.contact_id is None:
+    person = _person(user)
+    if person is None or person.contact_id is None:
         return False
     return (
-        ticket.requester_id == user.contact_id
-        or ticket.participants.filter(pk=user.contact_id).exists()
+        ticket.requester_id == person.contact_id
+        or ticket.participants.filter(pk=person.contact_id).exists()
     )
 
 
 def can(user: User | AnonymousUser, action: Action, ticket: Ticket) -> bool:
+    person = _person(user)
+    if person is None:
+        return False
     if action == Action.CONFIRM:
         # Only the person who asked says whether it is solved, whatever their role.
-        return bool(user.is_authenticated and user.is_active and user.contact_id) and (
-            ticket.requester_id == user.contact_id
-        )
+        return person.contact_id is not None and ticket.requester_id == person.contact_id
     if action == Action.REQUESTER_MESSAGE:
         # Anyone speaks as a requester on their own requests, agents included.
-        return _is_party(user, ticket)
-    if not can_see(user, ticket):
+        return _is_party(person, ticket)
+    if not can_see(person, ticket):
         return False
-    if user.is_agent:
+    if person.is_agent:
         return action in AGENT_ACTIONS
     return action in REQUESTER_ACTIONS
 

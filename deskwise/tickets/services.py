@@ -58,8 +58,10 @@ def service[**P, R](func: Callable[P, R]) -> Callable[P, R]:
 class Upload(Protocol):
     """What services need of an uploaded file (Django's UploadedFile fits)."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def size(self) -> int | None: ...
 
     def chunks(self, chunk_size: int | None = ...) -> Any: ...
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError as PydanticError
@@ -24,6 +24,7 @@ from deskwise.accounts.services import contact_get_or_create
 from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.files import is_inline_image
 from deskwise.core.htmx import render_page
+from deskwise.core.http import AuthedRequest
 from deskwise.tickets import forms as f
 from deskwise.tickets import selectors, services
 from deskwise.tickets.choices import Channel, Priority, Status
@@ -37,7 +38,7 @@ def agent_required(view: View) -> View:
     """The desk is for agents; to anyone else it does not exist."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not getattr(request.user, "is_agent", False):
             raise Http404("Not found.")
         try:
@@ -50,8 +51,8 @@ def agent_required(view: View) -> View:
 
 @require_GET
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def queue(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     try:
         filters = TicketFilters.from_querydict(request.GET)
         page = selectors.ticket_list(
@@ -76,8 +77,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render_page(request, "tickets/queue.html", context, partial="results")
 
 
-def _ticket_context(request: HttpRequest, ticket: Ticket, **forms_: forms.Form) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+def _ticket_context(request: AuthedRequest, ticket: Ticket, **forms_: forms.Form) -> dict[str, Any]:
+    user = request.user
     agents = selectors.agents_for(team=ticket.team)
     context: dict[str, Any] = {
         "ticket": ticket,
@@ -104,8 +105,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms_: forms.Form) 
 
 @require_GET
 @agent_required
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = selectors.ticket_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def ticket_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
     return render_page(request, "tickets/ticket.html", _ticket_context(request, ticket))
 
 
@@ -192,11 +193,11 @@ ACTIONS: dict[str, TicketAction] = {
 
 @require_POST
 @agent_required
-def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action.")
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     ticket = selectors.ticket_get(user=user, pk=pk)
     kwargs: dict[str, Any] = {"data": request.POST, "files": request.FILES}
     if spec.form is f.AssignForm:
@@ -213,7 +214,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, message)
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 return redirect("tickets:detail", pk=ticket.pk)
             ticket = selectors.ticket_get(user=user, pk=pk)
             return render_page(
@@ -223,14 +224,14 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     context = _ticket_context(request, ticket, **{spec.form_name: form})
     context["open_panel"] = action
     context["action_errors"] = [e for errors in form.errors.values() for e in errors]
-    status = 200 if request.htmx else 422  # type: ignore[attr-defined]
+    status = 200 if request.htmx else 422
     return render_page(request, "tickets/ticket.html", context, partial="ticket", status=status)
 
 
 @agent_required
-def log_new(request: HttpRequest) -> HttpResponse:
+def log_new(request: AuthedRequest) -> HttpResponse:
     """Log a call, walk-up or chat as a new ticket: no ticket, no help."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     form = f.NewContactTicketForm(request.POST or None, initial={"team": None})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -258,7 +259,7 @@ def log_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @agent_required
-def contact_lookup(request: HttpRequest) -> HttpResponse:
+def contact_lookup(request: AuthedRequest) -> HttpResponse:
     """Requesters matching what the agent typed, for the log form (htmx)."""
     from deskwise.accounts.selectors import contacts_matching
 
@@ -272,10 +273,10 @@ def contact_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, name: str = "") -> FileResponse:
+def attachment_download(request: AuthedRequest, pk: int, name: str = "") -> FileResponse:
     """A file from a ticket, for those who may see the event it belongs to."""
     try:
-        attachment = selectors.attachment_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     handle = attachment.file.open("rb")
