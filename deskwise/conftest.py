@@ -12,7 +12,7 @@ from django.test import Client
 
 from deskwise.accounts.choices import Role
 from deskwise.accounts.models import Team, User
-from deskwise.core.worker import run_worker
+from deskwise.core.worker import run_ready_tasks
 from deskwise.testing import ContactFactory, TeamFactory, UserFactory, make_ticket
 from deskwise.tickets.models import Ticket
 
@@ -73,7 +73,7 @@ def run_tasks(
     def runner() -> Iterator[None]:
         with django_capture_on_commit_callbacks(execute=True):
             yield
-        run_worker(worker_id="test-worker", queues=["*"], batch=True, heartbeat=False)
+        run_ready_tasks(worker_id="test-worker")
 
     return runner
 

@@ -100,6 +100,33 @@ class Worker(DBWorker):
             schedule_retry(db_task_result)
 
 
+def run_ready_tasks(*, worker_id: str, limit: int = 1000) -> int:
+    """Run every task that is ready now, in this thread and connection, then return.
+
+    The worker loop recycles database connections between tasks; this does
+    not, so it can run inside a surrounding transaction (tests, one-off runs).
+    """
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while ran < limit:
+        result = DBTaskResult.objects.ready().first()
+        if result is None:
+            break
+        result.claim(worker_id)
+        worker.run_task(result)
+        ran += 1
+    return ran
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()[:40]}-{os.getpid()}-{random.randrange(16**4):04x}"  # noqa: S311
 

@@ -246,18 +246,22 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _team(team_id: int | None, field: str = "team_id") -> Team | None:
+def _team(user: User, team_id: int | None, field: str = "team_id") -> Team | None:
     if team_id is None:
         return None
+    if not user.is_agent:
+        raise NotAllowed("Only agents route tickets to teams.")
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise NotFound(f"There is no team {team_id}.", fields={field: ["No such team."]})
     return team
 
 
-def _agent(user_id: int | None, field: str) -> User | None:
+def _agent(user: User, user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
+    if not user.is_agent:
+        raise NotAllowed("Only agents choose who works on a ticket.")
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.is_agent:
         raise NotFound(f"There is no agent {user_id}.", fields={field: ["No such agent."]})
@@ -306,7 +310,10 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[Ti
         if user.contact is None:
             raise NotAllowed("This login has no requester identity.")
         requester = user.contact
-        if payload.requester_email and payload.requester_email.strip().lower() != requester.email:
+        if (
+            payload.requester_email
+            and payload.requester_email.casefold() != requester.email.casefold()
+        ):
             raise NotAllowed("You can only open requests for yourself.")
         if payload.team_id is not None or payload.channel != "api":
             raise NotAllowed("Only agents choose the team or log calls.")
@@ -317,7 +324,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[Ti
         description=payload.description,
         channel=Channel(payload.channel),
         actor=user,
-        team=_team(payload.team_id),
+        team=_team(user, payload.team_id),
         impact=payload.impact,
         urgency=payload.urgency,
         participants=participants,
@@ -426,8 +433,8 @@ def post_assign(request: HttpRequest, payload: AssignIn, ticket_id: int = Ticket
     services.assign(
         ticket=ticket,
         actor=user,
-        owner=_agent(payload.owner_id, "owner_id"),
-        team=_team(payload.team_id),
+        owner=_agent(user, payload.owner_id, "owner_id"),
+        team=_team(user, payload.team_id),
     )
     return _fresh(request, ticket_id)
 
@@ -456,8 +463,8 @@ def post_escalate(
         ticket=ticket,
         actor=user,
         reason=payload.reason,
-        to_user=_agent(payload.to_user_id, "to_user_id"),
-        to_team=_team(payload.to_team_id, "to_team_id"),
+        to_user=_agent(user, payload.to_user_id, "to_user_id"),
+        to_team=_team(user, payload.to_team_id, "to_team_id"),
     )
     return _fresh(request, ticket_id)
 

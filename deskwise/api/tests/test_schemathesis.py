@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from deskwise.accounts.services import api_token_create
@@ -16,7 +18,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def agent_token(desk) -> str:
+def keep_test_connection():
+    """Schemathesis calls the WSGI app directly, so Django's request signals fire;
+    like Django's test client, keep them from closing the test's connection."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def agent_token(desk, keep_test_connection) -> str:
     # Something to find: tickets in every state the actions can meet.
     for _ in range(3):
         ticket = desk.ticket()

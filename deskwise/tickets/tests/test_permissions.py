@@ -112,7 +112,7 @@ API_AGENT_WRITES = [
     ("/api/v1/tickets/{id}/take", {}),
     ("/api/v1/tickets/{id}/assign", {"owner_id": None}),
     ("/api/v1/tickets/{id}/transition", {"to": "waiting_on_requester", "reason": "r"}),
-    ("/api/v1/tickets/{id}/escalate", {"reason": "why", "to_team_id": 1}),
+    ("/api/v1/tickets/{id}/escalate", {"reason": "why"}),
     ("/api/v1/tickets/{id}/log", {"body": "called", "channel": "phone"}),
 ]
 
