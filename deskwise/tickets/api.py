@@ -262,10 +262,10 @@ def _agent(user: User, user_id: int | None, field: str) -> User | None:
         return None
     if not user.is_agent:
         raise NotAllowed("Only agents choose who works on a ticket.")
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.is_agent:
+    agent = User.objects.filter(pk=user_id, is_active=True).first()
+    if agent is None or not agent.is_agent:
         raise NotFound(f"There is no agent {user_id}.", fields={field: ["No such agent."]})
-    return user
+    return agent
 
 
 def _contact(email: str, name: str, field: str) -> Contact:
