@@ -323,3 +323,5 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 100
+# Links written without a scheme ("www.example.org") become https links.
+URLIZE_ASSUME_HTTPS = True

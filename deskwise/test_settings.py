@@ -19,3 +19,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="deskwise-test-media-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# A connection pool outlives the test run's threads (the live server's) and
+# keeps the test database busy at teardown; tests connect plainly.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {}  # noqa: F405

@@ -20,7 +20,7 @@ from deskwise.tickets.models import Ticket
 PASSWORD = "correct horse battery staple"
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -28,7 +28,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"team-{n}")
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -37,7 +37,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(clock.now)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A person with a login and a contact; ``teams=[...]`` makes memberships."""
 
     class Meta:

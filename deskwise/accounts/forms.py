@@ -7,6 +7,11 @@ from deskwise.core.forms import EmailField
 
 
 class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username or email and password do not match. Check them and try "
+        "again, or get a sign-in link by email below.",
+    }
     username = forms.CharField(
         label="Username or email",
         max_length=254,

@@ -11,7 +11,7 @@ from deskwise.tickets.choices import LOGGED_CHANNELS, Impact, Status, Urgency
 
 
 class ReplyForm(forms.Form):
-    body = BodyField(label="Reply to the requester")
+    body = BodyField(label="Message")
     then = forms.ChoiceField(
         label="Then",
         required=False,
