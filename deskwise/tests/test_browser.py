@@ -59,7 +59,7 @@ def live_url(transactional_db):
     shared = {
         conn.alias: conn
         for conn in connections.all()
-        if conn.vendor == "sqlite" and conn.is_in_memory_db()
+        if conn.vendor == "sqlite" and conn.is_in_memory_db()  # type: ignore[attr-defined]
     }
     for conn in shared.values():
         conn.inc_thread_sharing()
