@@ -20,7 +20,7 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        lookup = {"email__iexact": username} if "@" in username else {"username__iexact": username}
+        lookup = {"email": username.lower()} if "@" in username else {"username__iexact": username}
         user = User.objects.filter(**lookup).first()
         if user is None and "@" in username:
             user = User.objects.filter(username__iexact=username).first()

@@ -17,6 +17,7 @@ from deskwise.accounts.choices import Role
 from deskwise.accounts.models import ApiToken, Contact, LoginLink, Membership, Team, User
 from deskwise.core import clock
 from deskwise.core.errors import Conflict, InvalidInput
+from deskwise.core.queries import one
 from deskwise.core.text import NAME_MAX, clean_email, clean_line
 from deskwise.notifications.services import email_queue
 
@@ -33,7 +34,6 @@ def _invalid(exc: ValidationError, field: str) -> InvalidInput:
     return InvalidInput(message, fields={field: exc.messages})
 
 
-@transaction.atomic
 def contact_get_or_create(*, email: str, name: str = "") -> Contact:
     """The contact for an address, created on first sight; fills in a missing name."""
     try:
@@ -44,16 +44,16 @@ def contact_get_or_create(*, email: str, name: str = "") -> Contact:
         name = clean_line(name, label="Name", max_length=NAME_MAX, required=False)
     except ValidationError as exc:
         raise _invalid(exc, "name") from None
-    contact = Contact.objects.filter(email__iexact=email).first()
+    contact = one(Contact.objects.filter(email=email))
     if contact is None:
         try:
             with transaction.atomic():
                 contact = Contact.objects.create(email=email, name=name, created_at=clock.now())
         except IntegrityError:  # created by a concurrent request a moment ago
-            contact = Contact.objects.get(email__iexact=email)
+            contact = Contact.objects.get(email=email)
     if name and not contact.name:
+        Contact.objects.filter(pk=contact.pk, name="").update(name=name)
         contact.name = name
-        contact.save(update_fields=["name"])
     return contact
 
 
@@ -102,7 +102,7 @@ def user_create(
         raise _invalid(exc, "user") from None
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(f"The username {username} is taken.", fields={"username": ["Taken."]})
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email=email).exists():
         raise Conflict(f"{email} already has a login.", fields={"email": ["Taken."]})
     user = User(
         username=username,
@@ -155,10 +155,10 @@ def api_token_user(raw: str) -> User | None:
     """The active user behind a raw token, or None. Touches last_used at most once a minute."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "user__contact")
-        .filter(token_hash=_hash(raw), revoked_at__isnull=True)
-        .first()
+    token = one(
+        ApiToken.objects.select_related("user", "user__contact").filter(
+            token_hash=_hash(raw), revoked_at__isnull=True
+        )
     )
     now = clock.now()
     if token is None or not token.user.is_active:
@@ -189,7 +189,7 @@ def login_link_request(*, email: str) -> None:
         email = clean_email(email)
     except ValidationError as exc:
         raise _invalid(exc, "email") from None
-    contact = Contact.objects.filter(email__iexact=email).select_related("user").first()
+    contact = Contact.objects.filter(email=email).select_related("user").first()
     if contact is None:
         return
     user = getattr(contact, "user", None)
@@ -237,7 +237,7 @@ def login_link_consume(*, raw: str) -> User | None:
     contact = link.contact
     user = User.objects.filter(contact=contact).first()
     if user is None:
-        user = User.objects.filter(email__iexact=contact.email, role=Role.REQUESTER).first()
+        user = User.objects.filter(email=contact.email, role=Role.REQUESTER).first()
         if user is None:
             base = contact.email[:150]
             username = (

@@ -105,8 +105,9 @@ def clean_email(value: str | None, *, label: str = "Email address", required: bo
         raise ValidationError(
             f"{label} {text!r} is not a valid email address.", code="invalid"
         ) from None
-    local, _, domain = text.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    # Stored and compared in lower case: people type their address in every
+    # case, and one person must stay one contact (and one index lookup).
+    return text.lower()
 
 
 ALLOWED_TAGS = {

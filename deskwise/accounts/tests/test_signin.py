@@ -121,7 +121,7 @@ class TestAccounts:
         first = services.contact_get_or_create(email="Ann@Example.com", name="Ann")
         second = services.contact_get_or_create(email="ann@example.COM")
         assert first == second
-        assert first.email == "Ann@example.com"
+        assert first.email == "ann@example.com"
 
     def test_user_create_validates_passwords_and_ties_a_contact(self, db):
         from deskwise.core.errors import InvalidInput

@@ -73,7 +73,7 @@ class TestTickets:
         assert body["reference"] == f"DW-{body['id']}"
         assert body["priority"] == 2
         assert body["channel"] == "api"
-        assert body["requester"]["email"] == "New.Person@example.com"
+        assert body["requester"]["email"] == "new.person@example.com"
         assert mail.outbox[-1].to == ["new.person@example.com"]
 
     def test_without_a_requester_an_agent_asks_for_themselves(self, desk):

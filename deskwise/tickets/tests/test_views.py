@@ -168,7 +168,7 @@ class TestLogContact:
         assert response["Location"] == f"/desk/tickets/{ticket.pk}/"
         assert ticket.channel == Channel.PHONE
         assert ticket.owner == desk.agent
-        assert ticket.requester.email == "Walk.In@example.com"
+        assert ticket.requester.email == "walk.in@example.com"
         assert ticket.requester.name == "Wal In"
 
     def test_invalid_email_is_explained(self, desk, agent_client):
