@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,10 +15,9 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError as PydanticError
 
-from deskwise.accounts.models import User
 from deskwise.accounts.services import contact_get_or_create
 from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.files import is_inline_image
@@ -27,9 +25,11 @@ from deskwise.core.htmx import render_page
 from deskwise.core.http import AuthedRequest
 from deskwise.tickets import forms as f
 from deskwise.tickets import selectors, services
+from deskwise.tickets.actions import ACTIONS, COMPOSER, SIDEBAR, TicketAction
 from deskwise.tickets.choices import Channel, Priority, Status
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Ticket
+from deskwise.tickets.permissions import team_ids
 
 View = Callable[..., HttpResponse]
 
@@ -56,12 +56,12 @@ def queue(request: AuthedRequest) -> HttpResponse:
     try:
         filters = TicketFilters.from_querydict(request.GET)
         page = selectors.ticket_list(
-            user=user, filters=filters, cursor=request.GET.get("cursor") or None
+            user=user, filters=filters, cursor=request.GET.get("cursor") or None, row_only=True
         )
     except (PydanticError, InvalidCursor):
         messages.error(request, "Some filters were not understood and were reset.")
         filters = TicketFilters()
-        page = selectors.ticket_list(user=user, filters=filters)
+        page = selectors.ticket_list(user=user, filters=filters, row_only=True)
     context = {
         "filters": filters,
         "page": page,
@@ -69,7 +69,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         "filter_query": urlencode(filters.as_query()),
         "counts": selectors.queue_counts(user=user),
         "teams": selectors.teams_for(user=user),
-        "agents": selectors.agents_for(),
+        "agents": selectors.agents_for(teams=None if user.is_desk_admin else team_ids(user)),
         "statuses": Status,
         "priorities": Priority,
         "channels": Channel,
@@ -77,30 +77,32 @@ def queue(request: AuthedRequest) -> HttpResponse:
     return render_page(request, "tickets/queue.html", context, partial="results")
 
 
-def _ticket_context(request: AuthedRequest, ticket: Ticket, **forms_: forms.Form) -> dict[str, Any]:
-    user = request.user
-    agents = selectors.agents_for(team=ticket.team)
-    context: dict[str, Any] = {
+def _ticket_context(
+    request: AuthedRequest,
+    ticket: Ticket,
+    *,
+    failed: TicketAction | None = None,
+    failed_form: forms.Form | None = None,
+) -> dict[str, Any]:
+    """The ticket page: timeline, the composer's forms, and the sidebar's actions
+    (whose forms load when opened, unless one just failed and shows its errors)."""
+    composer = [
+        (action, failed_form if action is failed else action.make_form(ticket))
+        for action in COMPOSER
+    ]
+    return {
         "ticket": ticket,
-        "events": selectors.timeline(user=user, ticket=ticket),
+        "events": selectors.timeline(user=request.user, ticket=ticket),
         "participants": list(ticket.participants.all()),
-        "reply_form": f.ReplyForm(),
-        "note_form": f.NoteForm(),
-        "log_form": f.LogForm(),
-        "assign_form": f.AssignForm(agents=agents, initial={"owner": ticket.owner_id}),
-        "status_form": f.StatusForm(),
-        "escalate_form": f.EscalateForm(),
-        "resolve_form": f.ResolveForm(),
-        "reopen_form": f.ReasonForm(),
-        "close_form": f.OptionalReasonForm(),
-        "agents": agents,
-        "can_reopen": ticket.status in {Status.RESOLVED, Status.CLOSED, Status.DECLINED},
-        "can_resolve": ticket.status not in {Status.RESOLVED, Status.CLOSED, Status.DECLINED},
-        "can_close": ticket.status != Status.CLOSED,
-        "is_owner": ticket.owner_id == user.pk,
+        "composer": composer,
+        "sidebar": [action for action in SIDEBAR if action.applies(ticket)],
+        "open_panel": failed.name if failed else None,
+        "open_form": failed_form if failed and failed.sidebar else None,
+        "action_errors": [e for errs in failed_form.errors.values() for e in errs]
+        if failed_form is not None
+        else [],
+        "is_owner": ticket.owner_id == request.user.pk,
     }
-    context.update(forms_)
-    return context
 
 
 @require_GET
@@ -110,120 +112,36 @@ def ticket_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(request, "tickets/ticket.html", _ticket_context(request, ticket))
 
 
-@dataclass(frozen=True)
-class TicketAction:
-    """One action on the ticket page: its form, and the service call it makes."""
-
-    form: type[forms.Form]
-    form_name: str
-    run: Callable[[Ticket, User, dict[str, Any]], str]
-
-
-Data = dict[str, Any]
-
-
-def _reply(t: Ticket, u: User, d: Data) -> str:
-    then = Status(d["then"]) if d["then"] else None
-    services.reply(ticket=t, actor=u, body=d["body"], uploads=d["attachments"], then=then)
-    return "Reply sent."
-
-
-def _note(t: Ticket, u: User, d: Data) -> str:
-    services.add_note(ticket=t, actor=u, body=d["body"], uploads=d["attachments"])
-    return "Note added."
-
-
-def _log(t: Ticket, u: User, d: Data) -> str:
-    services.log_contact(
-        actor=u, channel=d["channel"], body=d["body"], ticket=t, public=d["public"]
-    )
-    return "Contact logged."
-
-
-def _take(t: Ticket, u: User, d: Data) -> str:
-    services.take_ownership(ticket=t, actor=u)
-    return "It's yours now."
-
-
-def _assign(t: Ticket, u: User, d: Data) -> str:
-    services.assign(ticket=t, actor=u, owner=d["owner"], team=d["team"])
-    return "Assignment saved."
-
-
-def _status(t: Ticket, u: User, d: Data) -> str:
-    services.transition(ticket=t, actor=u, to=Status(d["to"]), reason=d["reason"])
-    return "Status changed."
-
-
-def _escalate(t: Ticket, u: User, d: Data) -> str:
-    services.escalate(
-        ticket=t, actor=u, reason=d["reason"], to_user=d["to_user"], to_team=d["to_team"]
-    )
-    return "Escalated."
-
-
-def _resolve(t: Ticket, u: User, d: Data) -> str:
-    services.resolve(ticket=t, actor=u, resolution=d["resolution"])
-    return "Resolved: the requester has been asked to confirm."
-
-
-def _reopen(t: Ticket, u: User, d: Data) -> str:
-    services.reopen(ticket=t, actor=u, reason=d["reason"])
-    return "Reopened."
-
-
-def _close(t: Ticket, u: User, d: Data) -> str:
-    services.close(ticket=t, actor=u, reason=d["reason"])
-    return "Closed."
-
-
-ACTIONS: dict[str, TicketAction] = {
-    "reply": TicketAction(f.ReplyForm, "reply_form", _reply),
-    "note": TicketAction(f.NoteForm, "note_form", _note),
-    "log": TicketAction(f.LogForm, "log_form", _log),
-    "take": TicketAction(forms.Form, "take_form", _take),
-    "assign": TicketAction(f.AssignForm, "assign_form", _assign),
-    "status": TicketAction(f.StatusForm, "status_form", _status),
-    "escalate": TicketAction(f.EscalateForm, "escalate_form", _escalate),
-    "resolve": TicketAction(f.ResolveForm, "resolve_form", _resolve),
-    "reopen": TicketAction(f.ReasonForm, "reopen_form", _reopen),
-    "close": TicketAction(f.OptionalReasonForm, "close_form", _close),
-}
-
-
-@require_POST
+@require_http_methods(["GET", "POST"])
 @agent_required
 def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    """GET: the action's form (a panel for htmx, a page without JavaScript).
+    POST: run it; then the ticket, updated in place or by redirect."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action.")
-    user = request.user
-    ticket = selectors.ticket_get(user=user, pk=pk)
-    kwargs: dict[str, Any] = {"data": request.POST, "files": request.FILES}
-    if spec.form is f.AssignForm:
-        kwargs["agents"] = selectors.agents_for(team=None)
-    form = spec.form(**kwargs)
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        context = {"ticket": ticket, "action": spec, "form": spec.make_form(ticket)}
+        return render_page(request, "tickets/action.html", context, partial="panel")
+    form = spec.make_form(ticket, request.POST, request.FILES)
     if form.is_valid():
         try:
-            message = spec.run(ticket, user, form.cleaned_data)
+            message = spec.run(ticket, request.user, form.cleaned_data)
         except ServiceError as exc:
             for field, errors in exc.fields.items():
-                if field in form.fields:
-                    for error in errors:
-                        form.add_error(field, error)
+                for error in errors if field in form.fields else []:
+                    form.add_error(field, error)
             form.add_error(None, exc.message)
         else:
             messages.success(request, message)
             if not request.htmx:
                 return redirect("tickets:detail", pk=ticket.pk)
-            ticket = selectors.ticket_get(user=user, pk=pk)
+            ticket = selectors.ticket_get(user=request.user, pk=pk)
             return render_page(
                 request, "tickets/ticket.html", _ticket_context(request, ticket), partial="ticket"
             )
-    ticket = selectors.ticket_get(user=user, pk=pk)
-    context = _ticket_context(request, ticket, **{spec.form_name: form})
-    context["open_panel"] = action
-    context["action_errors"] = [e for errors in form.errors.values() for e in errors]
+    context = _ticket_context(request, ticket, failed=spec, failed_form=form)
     status = 200 if request.htmx else 422
     return render_page(request, "tickets/ticket.html", context, partial="ticket", status=status)
 
