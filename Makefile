@@ -52,11 +52,17 @@ pytest-postgres: $(VENV)/.dev system-test-deps
 test: lint typecheck pytest-sqlite pytest-postgres
 
 # make bench N=100000 DB=postgres   (DB=sqlite for the embedded database)
+# It uses a database of its own, never the desk's: deskwise_bench on the
+# PostgreSQL server, or var/bench/ for SQLite.
 N ?= 100000
 DB ?= postgres
-bench: $(VENV)/.dev
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	$(BIN)/deskwise bench --tickets $(N) --database $(DB)
+BENCH_SECONDS ?= 10
+BENCH_URL_postgres = postgres://postgres@127.0.0.1:5432/deskwise_bench
+BENCH_URL_sqlite = sqlite:///$(CURDIR)/var/bench/deskwise-bench.sqlite3
+bench: $(VENV)/.runtime
+	@command -v wrk >/dev/null || { echo "Installing wrk..."; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@mkdir -p var/bench
+	DATABASE_URL=$(BENCH_URL_$(DB)) $(BIN)/deskwise bench --tickets $(N) --seconds $(BENCH_SECONDS) --output var/bench/result-$(DB)-$(N).json
 
 clean:
 	rm -rf $(VENV) var/test* .mypy_cache .ruff_cache

@@ -170,16 +170,21 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-32000;"
         ),
     }
+    # Opening SQLite and setting it up costs more than most queries: keep each
+    # thread's connection, checked before reuse.
+    _db["CONN_MAX_AGE"] = env_int("DESKWISE_DB_CONN_MAX_AGE", 600)
+    _db["CONN_HEALTH_CHECKS"] = True
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["ENGINE"] = "django.db.backends.postgresql"
+    # Client-side binding (psycopg's default in Django): PostgreSQL sees the
+    # values, so it can use the partial indexes the queues rely on. Prepared
+    # statements would save planning but drift to generic plans that cannot.
+    _db["OPTIONS"] = {}
     if env_bool("DESKWISE_DB_POOL", True):
         _db["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
-        _db["OPTIONS"] = {
-            "pool": {
-                "min_size": env_int("DESKWISE_DB_POOL_MIN", 2, minimum=1),
-                "max_size": env_int("DESKWISE_DB_POOL_MAX", 8, minimum=1),
-                "timeout": 10,
-            }
+        _db["OPTIONS"]["pool"] = {
+            "min_size": env_int("DESKWISE_DB_POOL_MIN", 2, minimum=1),
+            "max_size": env_int("DESKWISE_DB_POOL_MAX", 8, minimum=1),
+            "timeout": 10,
         }
     else:
         _db["CONN_MAX_AGE"] = env_int("DESKWISE_DB_CONN_MAX_AGE", 60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -28,6 +28,27 @@ def muted() -> Iterator[None]:
         yield
     finally:
         _muted.reset(token)
+
+
+Enricher = Callable[[dict[str, Any]], dict[str, Any]]
+_enrichers: dict[str, Enricher] = {}
+
+
+def enrich_at_send_time(template: str) -> Callable[[Enricher], Enricher]:
+    """Register what a template adds to its context when the message is sent:
+    facts that should be as fresh as the message (a wait estimate), and that
+    the change that queued it need not wait for."""
+
+    def register(func: Enricher) -> Enricher:
+        _enrichers[template] = func
+        return func
+
+    return register
+
+
+def enriched(template: str, context: dict[str, Any]) -> dict[str, Any]:
+    enricher = _enrichers.get(template)
+    return {**context, **enricher(context)} if enricher else context
 
 
 def email_queue(

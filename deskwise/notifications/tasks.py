@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from deskwise.core import clock
 from deskwise.core.worker import PermanentFailure
 from deskwise.notifications.models import OutboundEmail
+from deskwise.notifications.services import enriched
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ SECRET_KEYS = ("login_url",)
 
 
 def render_email(outbound: OutboundEmail) -> EmailMultiAlternatives:
-    context = {**outbound.context, "base_url": settings.BASE_URL}
+    context = {**enriched(outbound.template, outbound.context), "base_url": settings.BASE_URL}
     base = f"notifications/email/{outbound.template}"
     subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())[:255]
     text = render_to_string(f"{base}.txt", context)

@@ -14,6 +14,7 @@ from deskwise.accounts.models import Contact, Team, User
 from deskwise.accounts.services import contact_get_or_create
 from deskwise.api.schemas import MAX_ID, READ_ERRORS, WRITE_ERRORS, BodyId, TeamRef, UserRef
 from deskwise.core.errors import InvalidInput, NotAllowed, NotFound
+from deskwise.core.queries import one
 from deskwise.core.text import (
     BODY_MAX,
     BODY_PATTERN,
@@ -251,7 +252,7 @@ def _team(user: User, team_id: int | None, field: str = "team_id") -> Team | Non
         return None
     if not user.is_agent:
         raise NotAllowed("Only agents route tickets to teams.")
-    team = Team.objects.filter(pk=team_id).first()
+    team = one(Team.objects.filter(pk=team_id))
     if team is None:
         raise NotFound(f"There is no team {team_id}.", fields={field: ["No such team."]})
     return team
@@ -262,7 +263,7 @@ def _agent(user: User, user_id: int | None, field: str) -> User | None:
         return None
     if not user.is_agent:
         raise NotAllowed("Only agents choose who works on a ticket.")
-    agent = User.objects.filter(pk=user_id, is_active=True).first()
+    agent = one(User.objects.filter(pk=user_id, is_active=True))
     if agent is None or not agent.is_agent:
         raise NotFound(f"There is no agent {user_id}.", fields={field: ["No such agent."]})
     return agent
@@ -330,7 +331,8 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[Ti
         participants=participants,
         event_kind=CONTACT_EVENT.get(Channel(payload.channel), EventKind.MESSAGE_IN),
     )
-    return ApiStatus(201, _fresh(request, ticket.pk))
+    # The service returns the ticket with its requester, team and owner in hand.
+    return ApiStatus(201, ticket_out(ticket))
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **READ_ERRORS}, summary="A ticket")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from deskwise.tickets.choices import (
     ACTIVE_STATES,
@@ -19,6 +21,12 @@ from deskwise.tickets.choices import (
 )
 
 _active = Q(status__in=sorted(ACTIVE_STATES))
+
+
+@functools.cache
+def _url_pattern(name: str) -> str:
+    """A ticket URL with a hole for the id: reversed once, not once per row."""
+    return reverse(name, kwargs={"pk": 987654321}).replace("987654321", "{}")
 
 
 class Ticket(models.Model):
@@ -78,6 +86,18 @@ class Ticket(models.Model):
             models.Index(
                 fields=["team", "status", "priority", "due_at", "id"], name="ticket_team_queue"
             ),
+            # Active tickets nobody owns yet: the "unassigned" queue and its count.
+            models.Index(
+                fields=["team", "priority", "due_at", "id"],
+                name="ticket_unassigned",
+                condition=_active & Q(owner__isnull=True),
+            ),
+            # Requests still waiting for a first answer: the wait estimate counts these.
+            models.Index(
+                fields=["team", "priority"],
+                name="ticket_awaiting_answer",
+                condition=_active & Q(first_response_at__isnull=True),
+            ),
             models.Index(
                 fields=["owner", "status", "priority", "due_at", "id"], name="ticket_owner_queue"
             ),
@@ -98,6 +118,14 @@ class Ticket(models.Model):
     @property
     def reference(self) -> str:
         return f"DW-{self.pk}"
+
+    @property
+    def desk_url(self) -> str:
+        return _url_pattern("tickets:detail").format(self.pk)
+
+    @property
+    def portal_url(self) -> str:
+        return _url_pattern("portal:request").format(self.pk)
 
     @property
     def status_choice(self) -> Status:

@@ -9,6 +9,7 @@ from deskwise.accounts.choices import STAFF_ROLES, Role
 from deskwise.accounts.models import Team, User
 from deskwise.core.errors import NotFound
 from deskwise.core.pagination import Page, keyset_page
+from deskwise.core.queries import one
 from deskwise.tickets.choices import ACTIVE_STATES, Visibility
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
@@ -30,23 +31,36 @@ def _visible(user: User | AnonymousUser) -> QuerySet[Ticket]:
 
 
 def ticket_get(*, user: User | AnonymousUser, pk: int) -> Ticket:
-    ticket = (
-        _visible(user)
-        .select_related("requester", "team", "owner", "escalated_to")
-        .filter(pk=pk)
-        .first()
+    ticket = one(
+        _visible(user).select_related("requester", "team", "owner", "escalated_to").filter(pk=pk)
     )
     if ticket is None:
         raise NotFound(f"There is no ticket DW-{pk}, or you may not see it.")
     return ticket
 
 
+# What a row of the desk's queue shows; loading only this keeps a page cheap.
+QUEUE_ROW = (
+    "subject", "status", "priority", "channel", "due_at", "first_response_at", "updated_at",
+    "requester__name", "requester__email", "team__name",
+    "owner__first_name", "owner__last_name", "owner__username",
+)  # fmt: skip
+
+
 def ticket_list(
-    *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = 25
+    *,
+    user: User,
+    filters: TicketFilters,
+    cursor: str | None = None,
+    limit: int = 25,
+    row_only: bool = False,
 ) -> Page[Ticket]:
-    """The agent's queue: filtered, in priority and deadline order, a page at a time."""
+    """The agent's queue: filtered, in priority and deadline order, a page at a time.
+    ``row_only`` loads just what a queue row shows."""
     qs = filters.apply(_visible(user), user_id=user.pk, team_ids=team_ids(user))
     qs = qs.select_related("requester", "team", "owner")
+    if row_only:
+        qs = qs.only(*QUEUE_ROW)
     return keyset_page(qs, ordering=QUEUE_ORDER, cursor=cursor, limit=limit)
 
 
@@ -60,11 +74,10 @@ def requester_ticket_list(
 
 def requested_ticket_get(*, user: User | AnonymousUser, pk: int) -> Ticket:
     """One of a person's own requests, as the portal shows it (even to an agent)."""
-    ticket = (
+    ticket = one(
         Ticket.objects.filter(requested_tickets(user))
         .select_related("requester", "team", "owner")
         .filter(pk=pk)
-        .first()
     )
     if ticket is None:
         raise NotFound(f"There is no request DW-{pk}, or it is not yours.")
@@ -97,7 +110,7 @@ def timeline_page(
 
 
 def attachment_get(*, user: User | AnonymousUser, pk: int) -> Attachment:
-    attachment = Attachment.objects.select_related("event", "ticket").filter(pk=pk).first()
+    attachment = one(Attachment.objects.select_related("event", "ticket").filter(pk=pk))
     if attachment is None or not can(user, Action.VIEW, attachment.ticket):
         raise NotFound("There is no such file, or you may not see it.")
     if attachment.event.is_internal and not can(user, Action.VIEW_INTERNAL, attachment.ticket):
@@ -105,16 +118,21 @@ def attachment_get(*, user: User | AnonymousUser, pk: int) -> Attachment:
     return attachment
 
 
+COUNT_CAP = 100
+
+
 def queue_counts(*, user: User) -> dict[str, int]:
     """How many active tickets I own, and how many in my teams nobody owns.
 
-    Two counts, each answered from its own index, rather than one pass over
-    every active ticket.
+    Each count stops at COUNT_CAP (shown as "100+"): past that the number only
+    says "a lot", and counting further would read the whole backlog.
     """
     active = Ticket.objects.filter(status__in=sorted(ACTIVE_STATES))
+    mine = active.filter(owner_id=user.pk)
+    unassigned = active.filter(owner__isnull=True, team_id__in=sorted(team_ids(user)))
     return {
-        "mine": active.filter(owner_id=user.pk).count(),
-        "unassigned": active.filter(owner__isnull=True, team_id__in=sorted(team_ids(user))).count(),
+        "mine": mine.order_by()[:COUNT_CAP].count(),
+        "unassigned": unassigned.order_by()[:COUNT_CAP].count(),
     }
 
 
@@ -124,11 +142,13 @@ def teams_for(*, user: User) -> list[Team]:
     return list(Team.objects.filter(pk__in=sorted(team_ids(user))))
 
 
-def agents_for(*, team: Team | None = None) -> list[User]:
-    """Agents who can own tickets (in ``team`` when given), by name."""
+def agents_for(*, team: Team | None = None, teams: frozenset[int] | None = None) -> list[User]:
+    """Agents who can own tickets (in ``team``, or any of ``teams``, when given), by name."""
     qs = User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES))
     if team is not None:
         qs = qs.filter(Q(memberships__team=team) | Q(role=Role.ADMIN)).distinct()
+    elif teams is not None:
+        qs = qs.filter(memberships__team_id__in=sorted(teams)).distinct()
     return list(qs.order_by("first_name", "last_name", "username"))
 
 

@@ -22,9 +22,9 @@ from deskwise.accounts.models import Contact, Team, User
 from deskwise.core import clock
 from deskwise.core.errors import Conflict, InvalidInput, NotAllowed
 from deskwise.core.files import guess_type, human_size, safe_filename
+from deskwise.core.queries import one
 from deskwise.core.text import SUBJECT_MAX, clean_body, clean_line, text_to_html
 from deskwise.notifications.services import email_queue
-from deskwise.queueing.estimate import estimate_wait
 from deskwise.sla.targets import next_due
 from deskwise.tickets.choices import (
     CONTACT_EVENT,
@@ -214,11 +214,24 @@ def _ticket_context(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _mail_requester(ticket: Ticket, event: TimelineEvent, template: str, **extra: Any) -> None:
+def _mail_requester(
+    ticket: Ticket,
+    event: TimelineEvent,
+    template: str,
+    *,
+    copies: Sequence[Contact] | None = None,
+    **extra: Any,
+) -> None:
+    """Mail the requester, copying the participants (``copies`` when known)."""
+    cc = (
+        [c.email for c in copies]
+        if copies is not None
+        else list(ticket.participants.values_list("email", flat=True))
+    )
     email_queue(
         template=template,
         to=[ticket.requester.email],
-        cc=list(ticket.participants.values_list("email", flat=True)),
+        cc=cc,
         context={**_ticket_context(ticket), **extra},
         ticket=ticket,
         event=event,
@@ -236,7 +249,7 @@ def _mail_agent(ticket: Ticket, agent: User | None, template: str, **extra: Any)
 
 
 def _default_team() -> Team:
-    team = Team.objects.filter(is_default=True).first() or Team.objects.order_by("pk").first()
+    team = one(Team.objects.filter(is_default=True)) or Team.objects.order_by("pk").first()
     if team is None:
         raise Conflict("The desk has no team yet: an admin must create one first.")
     return team
@@ -333,12 +346,13 @@ def open_ticket(
         data={"opened": True, **({"owner": _ref(owner)} if owner else {})},
         uploads=uploads,
     )
-    estimate = estimate_wait(team_id=team.pk, priority=priority, exclude_ticket_id=ticket.pk)
     _mail_requester(
         ticket,
         event,
         "acknowledgement",
-        wait_sentence=estimate.sentence,
+        copies=others,
+        team_id=team.pk,
+        priority=priority,
         channel=channel.label,
         owner_name=owner.display_name if owner else "",
     )

@@ -12,46 +12,52 @@ from django.utils.safestring import SafeString, mark_safe
 from deskwise.core import clock
 from deskwise.core.files import human_size
 from deskwise.queueing.estimate import humanise
-from deskwise.tickets.choices import MESSAGE_KINDS, EventKind, Priority, Status
+from deskwise.tickets.choices import ACTIVE_STATES, MESSAGE_KINDS, EventKind, Priority, Status
 from deskwise.tickets.models import Ticket, TimelineEvent
 
 register = template.Library()
 
 
+_ACTIVE = frozenset(s.value for s in ACTIVE_STATES)
+_NO_DEADLINE = mark_safe('<span class="muted">—</span>')
+# Badges are the same few strings on every row of every list: made once.
+_STATUS_BADGES = {
+    s.value: format_html('<span class="badge {}">{}</span>', s.colour, s.label) for s in Status
+}
+_PRIORITY_BADGES = {
+    p.value: format_html('<span class="badge {}" title="{}">P{}</span>', p.colour, p.label, p.value)
+    for p in Priority
+}
+
+
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
-    choice = Status(status)
-    return format_html('<span class="badge {}">{}</span>', choice.colour, choice.label)
+    return _STATUS_BADGES[status]
 
 
 @register.simple_tag
 def priority_badge(priority: int) -> SafeString:
-    choice = Priority(priority)
-    return format_html(
-        '<span class="badge {}" title="{}">P{}</span>', choice.colour, choice.label, priority
-    )
+    return _PRIORITY_BADGES[priority]
 
 
 @register.simple_tag
 def due(ticket: Ticket) -> SafeString:
-    if ticket.status not in {Status.NEW, Status.OPEN, Status.WAITING}:
-        return mark_safe('<span class="muted">—</span>')
+    """The next deadline of active work, in words; overdue in red."""
+    if ticket.status not in _ACTIVE:
+        return _NO_DEADLINE
     delta = ticket.due_at - clock.now()
     what = "response" if ticket.first_response_at is None else "resolution"
     if delta.total_seconds() < 0:
-        return format_html(
-            '<span class="overdue" title="{} due {}">{} overdue</span>',
-            what,
-            ticket.due_at.isoformat(),
-            humanise(-delta),
-        )
-    return format_html(
-        '<span title="{} due {}">{} in {}</span>',
-        what,
-        ticket.due_at.isoformat(),
-        what,
-        humanise(delta),
-    )
+        return mark_safe(f'<span class="overdue">{what} {humanise(-delta)} overdue</span>')
+    return mark_safe(f"<span>{what} in {humanise(delta)}</span>")
+
+
+@register.filter
+def count_label(count: int) -> str:
+    """A queue count as shown: exact up to the cap, then "100+"."""
+    from deskwise.tickets.selectors import COUNT_CAP
+
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
 @register.filter

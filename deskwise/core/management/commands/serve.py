@@ -4,13 +4,12 @@ import os
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve the web app with granian (several worker processes)."
+    help = "Serve the web app with gunicorn: several worker processes, one request each at a time."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -18,34 +17,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)),
+            default=int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))),
+            help="Worker processes (WEB_CONCURRENCY; default two per CPU).",
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Sync workers take a connection only when free, so requests spread
+        # evenly over the workers; a reverse proxy in front keeps the
+        # slow-client and keep-alive work away from them.
         argv = [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            options["host"],
-            "--port",
-            str(options["port"]),
-            "--workers",
-            str(options["workers"]),
-            "--blocking-threads",
-            str(options["threads"]),
-            "--no-ws",
-            "--log-level",
-            "warning",
+            sys.executable, "-m", "gunicorn",
+            "--bind", f"{options['host']}:{options['port']}",
+            "--workers", str(options["workers"]),
+            "--worker-class", "sync",
+            "--timeout", os.environ.get("WEB_TIMEOUT", "60"),
+            "--graceful-timeout", "20",
+            "--max-requests", "20000",
+            "--max-requests-jitter", "2000",
+            "--error-logfile", "-",
+            "--log-level", "warning",
             "deskwise.wsgi:application",
-        ]
-        if not settings.DEBUG:
-            argv.insert(-1, "--no-access-log")
+        ]  # fmt: skip
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deskwise.settings")
         os.execv(sys.executable, argv)  # noqa: S606 (fixed argv, no shell)
