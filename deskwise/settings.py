@@ -130,17 +130,39 @@ MIDDLEWARE = [
 ROOT_URLCONF = "deskwise.urls"
 WSGI_APPLICATION = "deskwise.wsgi.application"
 
+DESKWISE_APPS = [a.removeprefix("deskwise.") for a in INSTALLED_APPS if a.startswith("deskwise.")]
 TEMPLATES = [
     {
+        # Our pages and mails. Jinja2 finds each app's templates/ folder, as
+        # Django's own engine would.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "deskwise" / "templates"]
+        + [
+            BASE_DIR / "deskwise" / app / "templates"
+            for app in DESKWISE_APPS
+            if (BASE_DIR / "deskwise" / app / "templates").is_dir()
+        ],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "deskwise.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "deskwise.core.context_processors.desk",
+            ],
+        },
+    },
+    {
+        # The Django admin's own templates.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "deskwise" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "deskwise.core.context_processors.desk",
             ],
         },
     },

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from deskwise.core.forms import EmailField
+from deskwise.core.forms import DeskForm, EmailField, Jinja2FormRenderer
 
 
 class SignInForm(AuthenticationForm):
+    default_renderer = Jinja2FormRenderer
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "That username or email and password do not match. Check them and try "
@@ -19,5 +20,5 @@ class SignInForm(AuthenticationForm):
     )
 
 
-class LoginLinkForm(forms.Form):
+class LoginLinkForm(DeskForm):
     email = EmailField(label="Your email address")

@@ -6,9 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms.renderers import Jinja2
 
 from deskwise.core.files import human_size, safe_filename
 from deskwise.core.text import BODY_MAX, clean_body, clean_email, clean_line
+
+# One renderer for every form: it holds the compiled widget templates.
+Jinja2FormRenderer = Jinja2()
 
 
 class LineField(forms.CharField):
@@ -85,3 +89,10 @@ class AttachmentsField(forms.FileField):
                     f"{human_size(limit)} per file."
                 )
         return files
+
+
+class DeskForm(forms.Form):
+    """Our forms render their widgets with Jinja2, like the pages around them
+    (the admin keeps Django's renderer)."""
+
+    default_renderer = Jinja2FormRenderer

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from deskwise.core.forms import AttachmentsField, BodyField, LineField
+from deskwise.core.forms import AttachmentsField, BodyField, DeskForm, LineField
 from deskwise.core.text import SUBJECT_MAX
 from deskwise.tickets.choices import Impact, Urgency
 
 
-class RequestForm(forms.Form):
+class RequestForm(DeskForm):
     subject = LineField(
         label="In a few words, what do you need?",
         max_length=SUBJECT_MAX,
@@ -36,12 +36,12 @@ class RequestForm(forms.Form):
     attachments = AttachmentsField(label="Screenshots or files")
 
 
-class MessageForm(forms.Form):
+class MessageForm(DeskForm):
     body = BodyField(label="Add a message", rows=4)
     attachments = AttachmentsField()
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(DeskForm):
     solved = forms.TypedChoiceField(
         choices=[("yes", "Yes, it's solved"), ("no", "No, it's not solved")],
         coerce=lambda v: v == "yes",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from deskwise.core import clock
+from deskwise.core.display import humanise
 from deskwise.sla.targets import target_for
 from deskwise.tickets.choices import ACTIVE_STATES
 from deskwise.tickets.models import Ticket
@@ -52,17 +53,6 @@ class WaitEstimate:
             f"{ahead} We do not yet have enough history to predict the wait; our target for a "
             f"first answer is {humanise(self.target)}."
         )
-
-
-def humanise(delta: dt.timedelta) -> str:
-    minutes = max(1, round(delta.total_seconds() / 60))
-    if minutes < 90:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = round(minutes / 60)
-    if hours < 36:
-        return f"{hours} hours"
-    days = round(hours / 24)
-    return f"{days} days"
 
 
 def _recent_waits(team_id: int, priority: int) -> tuple[float | None, float | None, int]:

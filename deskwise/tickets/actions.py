@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from deskwise.accounts.models import User
+from deskwise.core.forms import DeskForm
 from deskwise.tickets import forms as f
 from deskwise.tickets import selectors, services
 from deskwise.tickets.choices import REOPENED_BY_REPLY, Status
@@ -105,7 +106,7 @@ _ALL = [
     TicketAction("reply", "Reply", "Send reply", f.ReplyForm, _reply, sidebar=False, style=""),
     TicketAction("note", "Internal note", "Add note", f.NoteForm, _note, sidebar=False),
     TicketAction("log", "Log a call, walk-up or chat", "Log it", f.LogForm, _log, sidebar=False),
-    TicketAction("take", "Take ownership", "Take ownership", forms.Form, _take, sidebar=False),
+    TicketAction("take", "Take ownership", "Take ownership", DeskForm, _take, sidebar=False),
     TicketAction("assign", "Assign", "Assign", f.AssignForm, _assign),
     TicketAction(
         "resolve",

@@ -5,12 +5,12 @@ from typing import Any
 from django import forms
 
 from deskwise.accounts.models import Team, User
-from deskwise.core.forms import AttachmentsField, BodyField, EmailField, LineField
+from deskwise.core.forms import AttachmentsField, BodyField, DeskForm, EmailField, LineField
 from deskwise.core.text import NAME_MAX, SUBJECT_MAX
 from deskwise.tickets.choices import LOGGED_CHANNELS, Impact, Status, Urgency
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(DeskForm):
     body = BodyField(label="Message")
     then = forms.ChoiceField(
         label="Then",
@@ -20,18 +20,18 @@ class ReplyForm(forms.Form):
     attachments = AttachmentsField()
 
 
-class NoteForm(forms.Form):
+class NoteForm(DeskForm):
     body = BodyField(label="Internal note", rows=4)
     attachments = AttachmentsField()
 
 
-class LogForm(forms.Form):
+class LogForm(DeskForm):
     channel = forms.ChoiceField(choices=[(c.value, c.label) for c in LOGGED_CHANNELS])
     body = BodyField(label="What was said", rows=4)
     public = forms.BooleanField(required=False, label="The requester can see this log")
 
 
-class AssignForm(forms.Form):
+class AssignForm(DeskForm):
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody"
     )
@@ -44,7 +44,7 @@ class AssignForm(forms.Form):
         self.fields["owner"].queryset = User.objects.filter(pk__in=[a.pk for a in agents or []])  # type: ignore[attr-defined]
 
 
-class StatusForm(forms.Form):
+class StatusForm(DeskForm):
     to = forms.ChoiceField(
         label="New status",
         choices=[
@@ -55,7 +55,7 @@ class StatusForm(forms.Form):
     reason = BodyField(label="Reason", required=False, rows=2, max_length=2000)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(DeskForm):
     reason = BodyField(label="Why escalate?", rows=3, max_length=2000)
     to_user = forms.ModelChoiceField(
         queryset=User.objects.filter(role__in=["supervisor", "admin"], is_active=True),
@@ -68,19 +68,19 @@ class EscalateForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(DeskForm):
     resolution = BodyField(label="What solved it", rows=3)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(DeskForm):
     reason = BodyField(label="Reason", rows=2, max_length=2000)
 
 
-class OptionalReasonForm(forms.Form):
+class OptionalReasonForm(DeskForm):
     reason = BodyField(label="Reason", rows=2, max_length=2000, required=False)
 
 
-class NewContactTicketForm(forms.Form):
+class NewContactTicketForm(DeskForm):
     """A call, walk-up or chat turned into a ticket in under thirty seconds."""
 
     channel = forms.ChoiceField(

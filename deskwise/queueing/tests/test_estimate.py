@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from deskwise.core import clock
-from deskwise.queueing.estimate import estimate_wait, humanise
+from deskwise.core.display import humanise
+from deskwise.queueing.estimate import estimate_wait
 from deskwise.tickets import services
 from deskwise.tickets.choices import Impact, Urgency
 

@@ -1,22 +1,17 @@
-"""How tickets and their events read on a page."""
+"""How tickets and their events read on a page (template globals and filters)."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from deskwise.core import clock
-from deskwise.core.files import human_size
-from deskwise.queueing.estimate import humanise
+from deskwise.core.display import humanise
 from deskwise.tickets.choices import ACTIVE_STATES, MESSAGE_KINDS, EventKind, Priority, Status
 from deskwise.tickets.models import Ticket, TimelineEvent
-
-register = template.Library()
-
 
 _ACTIVE = frozenset(s.value for s in ACTIVE_STATES)
 _NO_DEADLINE = mark_safe('<span class="muted">—</span>')
@@ -30,17 +25,14 @@ _PRIORITY_BADGES = {
 }
 
 
-@register.simple_tag
 def status_badge(status: str) -> SafeString:
     return _STATUS_BADGES[status]
 
 
-@register.simple_tag
 def priority_badge(priority: int) -> SafeString:
     return _PRIORITY_BADGES[priority]
 
 
-@register.simple_tag
 def due(ticket: Ticket) -> SafeString:
     """The next deadline of active work, in words; overdue in red."""
     if ticket.status not in _ACTIVE:
@@ -52,7 +44,6 @@ def due(ticket: Ticket) -> SafeString:
     return mark_safe(f"<span>{what} in {humanise(delta)}</span>")
 
 
-@register.filter
 def count_label(count: int) -> str:
     """A queue count as shown: exact up to the cap, then "100+"."""
     from deskwise.tickets.selectors import COUNT_CAP
@@ -60,12 +51,6 @@ def count_label(count: int) -> str:
     return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
-@register.filter
-def filesize(size: int) -> str:
-    return human_size(size)
-
-
-@register.filter
 def is_message(event: TimelineEvent) -> bool:
     return event.kind in MESSAGE_KINDS
 
@@ -78,7 +63,6 @@ def _status_words(change: dict[str, str]) -> str:
     return f"{Status(change['from']).label} → {Status(change['to']).label}"
 
 
-@register.simple_tag
 def event_summary(event: TimelineEvent) -> str:
     """One line that says what a change event did."""
     data = event.data or {}
@@ -120,7 +104,6 @@ _VERBS = {
 }
 
 
-@register.filter
 def event_verb(event: TimelineEvent) -> str:
     verb = _VERBS.get(EventKind(event.kind), EventKind(event.kind).label.lower())
     if event.kind == EventKind.MESSAGE_IN and event.channel:
@@ -128,13 +111,11 @@ def event_verb(event: TimelineEvent) -> str:
     return verb
 
 
-@register.simple_tag
 def status_note(event: TimelineEvent) -> str:
     change = (event.data or {}).get("status")
     return f"Status: {_status_words(change)}" if change else ""
 
 
-@register.simple_tag
 def next_step(ticket: Ticket) -> str:
     """What the requester can expect now, in plain words."""
     owner = ticket.owner.first_name if ticket.owner and ticket.owner.first_name else None
@@ -161,6 +142,16 @@ def next_step(ticket: Ticket) -> str:
     return ""
 
 
-@register.filter
-def age(moment: dt.datetime) -> str:
-    return humanise(clock.now() - moment) + " ago"
+GLOBALS: dict[str, Callable[..., Any]] = {
+    "status_badge": status_badge,
+    "priority_badge": priority_badge,
+    "due": due,
+    "event_summary": event_summary,
+    "status_note": status_note,
+    "next_step": next_step,
+}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "count_label": count_label,
+    "is_message": is_message,
+    "event_verb": event_verb,
+}
