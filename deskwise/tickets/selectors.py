@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from deskwise.accounts.choices import STAFF_ROLES, Role
@@ -127,13 +129,38 @@ def queue_counts(*, user: User) -> dict[str, int]:
     Each count stops at COUNT_CAP (shown as "100+"): past that the number only
     says "a lot", and counting further would read the whole backlog.
     """
-    active = Ticket.objects.filter(status__in=sorted(ACTIVE_STATES))
-    mine = active.filter(owner_id=user.pk)
-    unassigned = active.filter(owner__isnull=True, team_id__in=sorted(team_ids(user)))
-    return {
-        "mine": mine.order_by()[:COUNT_CAP].count(),
-        "unassigned": unassigned.order_by()[:COUNT_CAP].count(),
-    }
+    active = Ticket.objects.filter(status__in=sorted(ACTIVE_STATES)).order_by()
+    parts = [active.filter(owner_id=user.pk)]
+    teams = sorted(team_ids(user))
+    if teams:
+        parts.append(active.filter(owner__isnull=True, team_id__in=teams))
+    sqls, params = [], []
+    for part in parts:
+        sql, part_params = part.values("pk")[:COUNT_CAP].query.sql_with_params()
+        sqls.append(f"(SELECT COUNT(*) FROM ({sql}) part)")  # noqa: S608 (ORM-built SQL)
+        params += part_params
+    # Both counts in one round trip; each still reads only its own index.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sqls), params)
+        counts = cursor.fetchone()
+    return {"mine": counts[0], "unassigned": counts[1] if teams else 0}
+
+
+FILTER_CHOICES_SECONDS = 60
+
+
+def queue_filter_choices(*, user: User) -> tuple[list[Team], list[User]]:
+    """The teams and agents the queue's filters offer. They change rarely, so
+    they are kept in the cache for a minute per set of teams."""
+    scope = "all" if user.is_desk_admin else ",".join(map(str, sorted(team_ids(user))))
+    key = f"queue-filter-choices:{scope}"
+    cached = cache.get(key)
+    if cached is None:
+        teams = teams_for(user=user)
+        agents = agents_for(teams=None if user.is_desk_admin else team_ids(user))
+        cached = (teams, agents)
+        cache.set(key, cached, FILTER_CHOICES_SECONDS)
+    return cached
 
 
 def teams_for(*, user: User) -> list[Team]:

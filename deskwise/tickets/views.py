@@ -29,7 +29,6 @@ from deskwise.tickets.actions import ACTIONS, COMPOSER, SIDEBAR, TicketAction
 from deskwise.tickets.choices import Channel, Priority, Status
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Ticket
-from deskwise.tickets.permissions import team_ids
 
 View = Callable[..., HttpResponse]
 
@@ -62,14 +61,15 @@ def queue(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "Some filters were not understood and were reset.")
         filters = TicketFilters()
         page = selectors.ticket_list(user=user, filters=filters, row_only=True)
+    teams, agents = selectors.queue_filter_choices(user=user)
     context = {
         "filters": filters,
         "page": page,
         "next_query": urlencode([*filters.as_query(), ("cursor", page.next_cursor or "")]),
         "filter_query": urlencode(filters.as_query()),
         "counts": selectors.queue_counts(user=user),
-        "teams": selectors.teams_for(user=user),
-        "agents": selectors.agents_for(teams=None if user.is_desk_admin else team_ids(user)),
+        "teams": teams,
+        "agents": agents,
         "statuses": Status,
         "priorities": Priority,
         "channels": Channel,
@@ -86,8 +86,14 @@ def _ticket_context(
 ) -> dict[str, Any]:
     """The ticket page: timeline, the composer's forms, and the sidebar's actions
     (whose forms load when opened, unless one just failed and shows its errors)."""
+    # The reply form is always there; the other composer forms load when opened.
     composer = [
-        (action, failed_form if action is failed else action.make_form(ticket))
+        (
+            action,
+            failed_form
+            if action is failed
+            else (action.make_form(ticket) if action.name == "reply" else None),
+        )
         for action in COMPOSER
     ]
     return {
