@@ -134,7 +134,8 @@ def queue_counts(*, user: User) -> dict[str, int]:
     teams = sorted(team_ids(user))
     if teams:
         parts.append(active.filter(owner__isnull=True, team_id__in=teams))
-    sqls, params = [], []
+    sqls: list[str] = []
+    params: list[object] = []
     for part in parts:
         sql, part_params = part.values("pk")[:COUNT_CAP].query.sql_with_params()
         sqls.append(f"(SELECT COUNT(*) FROM ({sql}) part)")  # noqa: S608 (ORM-built SQL)
