@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
@@ -135,7 +137,7 @@ def queue_counts(*, user: User) -> dict[str, int]:
     if teams:
         parts.append(active.filter(owner__isnull=True, team_id__in=teams))
     sqls: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for part in parts:
         sql, part_params = part.values("pk")[:COUNT_CAP].query.sql_with_params()
         sqls.append(f"(SELECT COUNT(*) FROM ({sql}) part)")  # noqa: S608 (ORM-built SQL)
