@@ -96,3 +96,7 @@ class DeskForm(forms.Form):
     (the admin keeps Django's renderer)."""
 
     default_renderer = Jinja2FormRenderer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels read as labels, not "Message:"
+        super().__init__(*args, **kwargs)

@@ -40,7 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}, unless changed since):")
             for login in demo_logins():
                 self.stdout.write(f"  {login.username:<8} {login.role:<10} {login.name}")
-        self.stdout.write("Mail is written to files in var/mail/ unless EMAIL_HOST is set.")
+        mail_dir = settings.DATA_DIR / "mail"
+        self.stdout.write(f"Mail is written to files in {mail_dir} unless EMAIL_HOST is set.")
         self.stdout.write("Press Ctrl-C to stop.\n")
         sys.stdout.flush()
         self._supervise(options)
