@@ -24,11 +24,16 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/deskwise run
 
-# Debian packages the browser test needs; installed only when missing.
+# Debian packages the tests need (chromium for the browser test, dovecot for
+# the IMAP tests); installed only when missing.
 system-test-deps:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser test..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	{ command -v dovecot >/dev/null || test -x /usr/sbin/dovecot; } || missing="$$missing dovecot-imapd"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the tests:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "deskwise.accounts",
     "deskwise.tickets",
     "deskwise.notifications",
+    "deskwise.mail",
     "deskwise.portal",
     "deskwise.demo",
 ]
@@ -257,6 +258,23 @@ WHITENOISE_USE_FINDERS = DEBUG
 DESKWISE_MAX_ATTACHMENT_BYTES = env_int("DESKWISE_MAX_ATTACHMENT_MB", 25, minimum=1) * 1024 * 1024
 DESKWISE_MAX_ATTACHMENTS = env_int("DESKWISE_MAX_ATTACHMENTS", 10, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = DESKWISE_MAX_ATTACHMENTS + 5
+
+# --- Inbound mail ------------------------------------------------------------------
+
+# A reply to a ticket closed longer ago than this opens a new, linked ticket.
+DESKWISE_MAIL_REOPEN_DAYS = env_int("DESKWISE_MAIL_REOPEN_DAYS", 14, minimum=0)
+# At most this many acknowledgements per sender per hour: past it, a sender
+# (usually an auto-responder without the right headers) is not answered.
+DESKWISE_MAIL_ACKS_PER_HOUR = env_int("DESKWISE_MAIL_ACKS_PER_HOUR", 5, minimum=1)
+# Messages larger than this are not accepted (the mail server bounces them
+# with a clear reason; a polled one is kept as a failure for an admin).
+DESKWISE_MAIL_MAX_BYTES = env_int("DESKWISE_MAIL_MAX_MB", 50, minimum=1) * 1024 * 1024
+# Attachments per inbound mail kept on the ticket (a mail may carry more
+# than a person may upload at once).
+DESKWISE_MAIL_MAX_ATTACHMENTS = env_int("DESKWISE_MAIL_MAX_ATTACHMENTS", 50, minimum=1)
+# A poll holds its mailbox this long past its last progress (a killed poll
+# frees it after this).
+DESKWISE_MAIL_POLL_LEASE_SECONDS = env_int("DESKWISE_MAIL_POLL_LEASE_SECONDS", 120, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Mail -----------------------------------------------------------------------

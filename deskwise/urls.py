@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("deskwise.accounts.urls")),
     path("desk/", include("deskwise.tickets.urls")),
     path("portal/", include("deskwise.portal.urls")),
+    path("desk/mail/", include("deskwise.mail.urls")),
     path("attachments/<int:pk>/<str:name>", attachment_download, name="attachment"),
     path("api/v1/", include((_public(api_patterns), api_app), namespace=api_namespace)),
     path("healthz", healthz, name="healthz"),

@@ -78,6 +78,11 @@ class Team(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+    email = models.EmailField(
+        max_length=254,
+        blank=True,
+        help_text="The team's address: mail to requesters comes from it and replies go to it.",
+    )
     is_default = models.BooleanField(
         default=False, help_text="New requests without a team go here. Exactly one team."
     )

@@ -166,3 +166,24 @@ def text_to_html(text: str) -> str:
         linked = urlize(para, nofollow=True, autoescape=True)
         parts.append("<p>" + linked.replace("\n", "<br>") + "</p>")
     return sanitise_html("".join(parts))
+
+
+_SCRUB_MULTILINE = re.compile(rf"[{_BODY_CONTROLS}\ud800-\udfff]")
+_SCRUB_LINE = re.compile(rf"[{_LINE_CONTROLS}\ud800-\udfff]+")
+
+
+def scrub_body(text: str, *, max_length: int = BODY_MAX) -> str:
+    """Text from outside (a mail body) made acceptable to ``clean_body``: refused
+    characters removed, and cut at the limit with a note rather than refused,
+    since the sender cannot be asked to fix it."""
+    text = _SCRUB_MULTILINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if len(text) > max_length:
+        note = "\n\n[The rest of this message is too long to show here; see the original.]"
+        text = text[: max_length - len(note)].rstrip() + note
+    return text
+
+
+def scrub_line(text: str, *, max_length: int) -> str:
+    """One line from outside (a mail subject) made acceptable to ``clean_line``."""
+    text = " ".join(_SCRUB_LINE.sub(" ", text).split())
+    return text if len(text) <= max_length else text[: max_length - 1].rstrip() + "…"

@@ -15,6 +15,7 @@ class OutboundEmail(models.Model):
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
 
     template = models.CharField(max_length=64)
     to = models.JSONField(default=list)
@@ -28,6 +29,10 @@ class OutboundEmail(models.Model):
         "tickets.TimelineEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    automatic = models.BooleanField(
+        default=True,
+        help_text="Sent by the desk itself (acknowledgements, notices), not written by a person.",
+    )
     subject = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -42,3 +47,30 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {', '.join(self.to)}"
+
+
+class ThreadKey(models.Model):
+    """A Message-ID that belongs to a ticket's conversation, sent or received.
+
+    Replies find their ticket through In-Reply-To and References by this one
+    indexed table; outbound mail builds its References from it, so the
+    requester's mail client threads the whole conversation.
+    """
+
+    class Direction(models.TextChoices):
+        SENT = "sent", "Sent by the desk"
+        RECEIVED = "received", "Received"
+
+    message_id = models.CharField(max_length=255, unique=True, help_text="Without angle brackets.")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    outbound = models.OneToOneField(
+        OutboundEmail, null=True, blank=True, on_delete=models.CASCADE, related_name="thread_key"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "id"], name="threadkey_ticket")]
+
+    def __str__(self) -> str:
+        return self.message_id

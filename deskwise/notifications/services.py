@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from deskwise.core import clock
-from deskwise.notifications.models import OutboundEmail
+from deskwise.notifications.models import OutboundEmail, ThreadKey
 
 if TYPE_CHECKING:
     from deskwise.tickets.models import Ticket, TimelineEvent
@@ -59,11 +59,15 @@ def email_queue(
     cc: Iterable[str] = (),
     ticket: Ticket | None = None,
     event: TimelineEvent | None = None,
+    automatic: bool = True,
 ) -> OutboundEmail | None:
     """Record a message to send and send it after the surrounding commit.
 
     ``template`` names ``notifications/email/<template>.{subject.txt,txt,html}``.
     Addresses are de-duplicated; a message with nobody to send to is not queued.
+    ``automatic`` is False for words a person wrote (an agent's reply): only
+    automatic mail is marked Auto-Submitted. Mail about a ticket joins its
+    thread, so replies to it find the ticket.
     """
     recipients = list(dict.fromkeys(addr.strip().lower() for addr in to if addr.strip()))
     copies = [
@@ -73,17 +77,41 @@ def email_queue(
     ]
     if not recipients or _muted.get():
         return None
+    now = clock.now()
+    message_id = f"{uuid.uuid4().hex}@{settings.DESKWISE_MAIL_DOMAIN}"
     outbound = OutboundEmail.objects.create(
         template=template,
         to=recipients,
         cc=copies,
         context=dict(context),
-        message_id=f"<{uuid.uuid4().hex}@{settings.DESKWISE_MAIL_DOMAIN}>",
+        message_id=f"<{message_id}>",
         ticket=ticket,
         event=event,
-        created_at=clock.now(),
+        automatic=automatic,
+        created_at=now,
     )
+    if ticket is not None:
+        ThreadKey.objects.create(
+            message_id=message_id,
+            ticket=ticket,
+            direction=ThreadKey.Direction.SENT,
+            outbound=outbound,
+            created_at=now,
+        )
     from deskwise.notifications.tasks import send_email
 
     transaction.on_commit(lambda: send_email.enqueue(outbound.pk))
     return outbound
+
+
+def thread_key_record(*, ticket: Ticket, message_id: str) -> None:
+    """Remember a received Message-ID as part of a ticket's conversation, so the
+    replies that quote it find the ticket and our answers thread under it."""
+    message_id = message_id.strip("<> ")[:255]
+    if message_id and not ThreadKey.objects.filter(message_id=message_id).exists():
+        ThreadKey.objects.create(
+            message_id=message_id,
+            ticket=ticket,
+            direction=ThreadKey.Direction.RECEIVED,
+            created_at=clock.now(),
+        )

@@ -126,6 +126,7 @@ class EventKind(models.TextChoices):
     PARTICIPANTS = "participants", "Participants changed"
     RESOLUTION = "resolution", "Resolution"
     CONFIRMATION = "confirmation", "Requester's answer"
+    DELIVERY_FAILURE = "delivery_failure", "Mail not delivered"
 
 
 # The contact an agent logs maps to the event that documents it.

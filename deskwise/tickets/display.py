@@ -84,6 +84,10 @@ def event_summary(event: TimelineEvent) -> str:
         case EventKind.STATUS_CHANGE:
             change = data.get("status") or {}
             return f"{who} changed the status: {_status_words(change)}" if change else who
+        case EventKind.PARTICIPANTS:
+            added = ", ".join(p.get("name") or p.get("email", "") for p in data.get("added", []))
+            who = event.contact.display_name if event.contact else who
+            return f"{who} copied in {added}" if added else "Participants changed"
         case EventKind.CONFIRMATION:
             return (
                 "The requester confirmed it is solved"

@@ -191,6 +191,10 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=127)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    content_id = models.CharField(
+        max_length=255, blank=True, help_text="An email part's Content-ID, for inline images."
+    )
+    inline = models.BooleanField(default=False, help_text="Shown in the message body.")
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:

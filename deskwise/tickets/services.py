@@ -24,7 +24,7 @@ from deskwise.core.errors import Conflict, InvalidInput, NotAllowed
 from deskwise.core.files import guess_type, human_size, safe_filename
 from deskwise.core.queries import one
 from deskwise.core.text import SUBJECT_MAX, clean_body, clean_line, text_to_html
-from deskwise.notifications.services import email_queue
+from deskwise.notifications.services import email_queue, thread_key_record
 from deskwise.sla.targets import next_due
 from deskwise.tickets.choices import (
     CONTACT_EVENT,
@@ -77,13 +77,16 @@ def _clean(value: str | None, cleaner: Any, field: str, **kwargs: Any) -> str:
         raise InvalidInput(message, fields={field: [message]}) from None
 
 
-def _check_uploads(uploads: Sequence[Upload]) -> None:
+def _check_uploads(uploads: Sequence[Upload], channel: str = "") -> None:
     limit = settings.DESKWISE_MAX_ATTACHMENT_BYTES
-    if len(uploads) > settings.DESKWISE_MAX_ATTACHMENTS:
-        message = (
-            f"{len(uploads)} files were attached; at most {settings.DESKWISE_MAX_ATTACHMENTS} "
-            "can be added at once."
-        )
+    # A mail may carry more files than a person uploads at once.
+    most = (
+        settings.DESKWISE_MAIL_MAX_ATTACHMENTS
+        if channel == Channel.EMAIL
+        else settings.DESKWISE_MAX_ATTACHMENTS
+    )
+    if len(uploads) > most:
+        message = f"{len(uploads)} files were attached; at most {most} can be added at once."
         raise InvalidInput(message, fields={"attachments": [message]})
     for upload in uploads:
         size = upload.size or 0
@@ -110,6 +113,8 @@ def _store_uploads(event: TimelineEvent, uploads: Sequence[Upload]) -> None:
             content_type=guess_type(name),
             size=size,
             sha256=digest.hexdigest(),
+            content_id=getattr(upload, "content_id", "")[:255],
+            inline=bool(getattr(upload, "inline", False)),
             created_at=event.created_at,
         )
         if hasattr(upload, "seek"):
@@ -220,9 +225,11 @@ def _mail_requester(
     template: str,
     *,
     copies: Sequence[Contact] | None = None,
+    automatic: bool = True,
     **extra: Any,
 ) -> None:
-    """Mail the requester, copying the participants (``copies`` when known)."""
+    """Mail the requester, copying the participants (``copies`` when known).
+    ``automatic=False`` for an agent's own words."""
     cc = (
         [c.email for c in copies]
         if copies is not None
@@ -235,6 +242,7 @@ def _mail_requester(
         context={**_ticket_context(ticket), **extra},
         ticket=ticket,
         event=event,
+        automatic=automatic,
     )
 
 
@@ -282,6 +290,24 @@ def _check_owner(owner: User, team: Team) -> None:
         )
 
 
+def _add_participants(
+    ticket: Ticket, contacts: Sequence[Contact], *, actor: User | None, contact: Contact | None
+) -> None:
+    known = set(ticket.participants.values_list("pk", flat=True)) | {ticket.requester_id}
+    new = [c for c in dict.fromkeys(contacts) if c.pk not in known]
+    if not new:
+        return
+    ticket.participants.add(*new)
+    _append(
+        ticket,
+        kind=EventKind.PARTICIPANTS,
+        actor=actor,
+        contact=contact,
+        visibility=Visibility.INTERNAL,
+        data={"added": [{"id": c.pk, "email": c.email, "name": c.name} for c in new]},
+    )
+
+
 # --- services ---------------------------------------------------------------------
 
 
@@ -300,12 +326,21 @@ def open_ticket(
     participants: Sequence[Contact] = (),
     uploads: Sequence[Upload] = (),
     event_kind: EventKind = EventKind.MESSAGE_IN,
+    acknowledge: bool = True,
+    extra: dict[str, Any] | None = None,
+    message_id: str = "",
 ) -> Ticket:
-    """A new request, from any channel: the ticket, its first event, the acknowledgement."""
+    """A new request, from any channel: the ticket, its first event, the acknowledgement.
+
+    ``acknowledge=False`` opens it silently (mail intake does this for senders
+    who were acknowledged many times in a row: a loop). ``extra`` is kept on the
+    first event (mail intake keeps the message's headers and quoted history);
+    ``message_id`` joins the mail that opened it to the ticket's conversation.
+    """
     subject = _clean(subject, clean_line, "subject", label="Subject", max_length=SUBJECT_MAX)
     description = _clean(description, clean_body, "description", label="Description")
     channel, impact, urgency = Channel(channel), Impact(impact), Urgency(urgency)
-    _check_uploads(uploads)
+    _check_uploads(uploads, channel)
     if actor is not None and not actor.is_agent:
         # Requesters ask for themselves, never on someone else's behalf.
         if actor.contact_id != requester.pk:
@@ -343,9 +378,13 @@ def open_ticket(
         contact=None if logged_by_agent else requester,
         body=description,
         channel=channel,
-        data={"opened": True, **({"owner": _ref(owner)} if owner else {})},
+        data={"opened": True, **({"owner": _ref(owner)} if owner else {}), **(extra or {})},
         uploads=uploads,
     )
+    if message_id:
+        thread_key_record(ticket=ticket, message_id=message_id)
+    if not acknowledge:
+        return ticket
     _mail_requester(
         ticket,
         event,
@@ -368,10 +407,17 @@ def add_requester_message(
     actor: User | None = None,
     channel: Channel = Channel.PORTAL,
     uploads: Sequence[Upload] = (),
+    copies: Sequence[Contact] = (),
+    extra: dict[str, Any] | None = None,
+    message_id: str = "",
 ) -> TimelineEvent:
-    """The requester (or a participant) writes; waiting and finished tickets come back."""
+    """The requester (or a participant) writes; waiting and finished tickets come back.
+
+    ``copies`` are people the writer copied in (mail CC): they join the ticket
+    as participants. ``extra`` is kept on the event.
+    """
     body = _clean(body, clean_body, "body", label="Message")
-    _check_uploads(uploads)
+    _check_uploads(uploads, channel)
     ticket = _lock(ticket)
     if actor is not None:
         require(actor, Action.REQUESTER_MESSAGE, ticket)
@@ -384,6 +430,9 @@ def add_requester_message(
     change = None
     if ticket.status == Status.WAITING or ticket.status in REOPENED_BY_REPLY:
         change = _set_status(ticket, Status.OPEN, reason="The requester replied.")
+    data: dict[str, Any] = {**(extra or {})}
+    if change:
+        data["status"] = change
     event = _append(
         ticket,
         kind=EventKind.MESSAGE_IN,
@@ -391,9 +440,12 @@ def add_requester_message(
         contact=contact,
         body=body,
         channel=channel,
-        data={"status": change} if change else {},
+        data=data,
         uploads=uploads,
     )
+    _add_participants(ticket, copies, actor=actor, contact=contact)
+    if message_id:
+        thread_key_record(ticket=ticket, message_id=message_id)
     ticket.save()
     _mail_agent(ticket, ticket.owner, "requester_replied", body=body, author=contact.display_name)
     return event
@@ -433,17 +485,27 @@ def reply(
         uploads=uploads,
     )
     ticket.save()
-    _mail_requester(ticket, event, "reply", body=body, agent_name=actor.display_name)
+    _mail_requester(
+        ticket, event, "reply", automatic=False, body=body, agent_name=actor.display_name
+    )
     return event
 
 
 @service
 def add_note(
-    *, ticket: Ticket, actor: User, body: str, uploads: Sequence[Upload] = ()
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    uploads: Sequence[Upload] = (),
+    channel: Channel | None = None,
+    extra: dict[str, Any] | None = None,
+    message_id: str = "",
 ) -> TimelineEvent:
-    """An internal note: for agents only, never mailed to the requester."""
+    """An internal note: for agents only, never mailed to the requester.
+    (An agent's own mail to the desk about a ticket arrives as one.)"""
     body = _clean(body, clean_body, "body", label="Note")
-    _check_uploads(uploads)
+    _check_uploads(uploads, channel or "")
     ticket = _lock(ticket)
     require(actor, Action.NOTE, ticket)
     event = _append(
@@ -452,8 +514,12 @@ def add_note(
         actor=actor,
         body=body,
         visibility=Visibility.INTERNAL,
+        channel=channel or "",
+        data=extra,
         uploads=uploads,
     )
+    if message_id:
+        thread_key_record(ticket=ticket, message_id=message_id)
     ticket.save(update_fields=["updated_at"])
     return event
 
@@ -654,7 +720,9 @@ def resolve(*, ticket: Ticket, actor: User, resolution: str) -> Ticket:
         ticket, kind=EventKind.RESOLUTION, actor=actor, body=resolution, data={"status": change}
     )
     ticket.save()
-    _mail_requester(ticket, event, "resolved", body=resolution, agent_name=actor.display_name)
+    _mail_requester(
+        ticket, event, "resolved", automatic=False, body=resolution, agent_name=actor.display_name
+    )
     return ticket
 
 
@@ -721,3 +789,22 @@ def close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
     ticket.save()
     return ticket
+
+
+@service
+def record_delivery_failure(
+    *, ticket: Ticket, recipients: Sequence[str], reason: str, message_id: str = ""
+) -> TimelineEvent:
+    """Mail the desk sent did not arrive: said on the ticket, for its agents."""
+    ticket = _lock(ticket)
+    who = ", ".join(recipients) or "the recipient"
+    body = f"Mail to {who} was not delivered. {reason}".strip()[:2000]
+    event = _append(
+        ticket,
+        kind=EventKind.DELIVERY_FAILURE,
+        visibility=Visibility.INTERNAL,
+        body=body,
+        data={"recipients": list(recipients), "message_id": message_id},
+    )
+    ticket.save(update_fields=["updated_at"])
+    return event

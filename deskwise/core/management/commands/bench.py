@@ -22,11 +22,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from deskwise.accounts.models import User
 from deskwise.accounts.services import api_token_create
 from deskwise.bench import fill as filler
 from deskwise.bench import load
+from deskwise.bench import mail as mail_bench
 from deskwise.tickets.models import Ticket
 
 
@@ -48,6 +50,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--refill", action="store_true", help="Fill again even if filled.")
         parser.add_argument("--output", help="Also write the JSON here.")
+        parser.add_argument(
+            "--mail-messages", type=int, default=1000, help="Messages for the mail intake run."
+        )
+        parser.add_argument("--only-mail", action="store_true", help="Skip the web scenarios.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not load.wrk_available():
@@ -63,6 +69,26 @@ class Command(BaseCommand):
                 f"Filled {filled.tickets:,} tickets and {filled.events:,} events "
                 f"in {time.monotonic() - started:.0f} s."
             )
+        results = [] if options["only_mail"] else self._web(options)
+        self.stderr.write(f"Mail intake: {options['mail_messages']:,} messages...")
+        mail_report = mail_bench.run(options["mail_messages"])
+        DBTaskResult.objects.all().delete()  # the acknowledgements it queued
+        report = {
+            "database": connection.vendor,
+            "tickets": Ticket.objects.count(),
+            "server": {"software": "gunicorn (sync workers)", "workers": options["workers"]},
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "seconds_per_scenario": options["seconds"],
+            "scenarios": {r.name: r.as_dict() for r in results},
+            "mail_ingest": mail_report,
+        }
+        text = json.dumps(report, indent=2)
+        self.stdout.write(text)
+        if options["output"]:
+            with open(options["output"], "w") as fh:
+                fh.write(text + "\n")
+
+    def _web(self, options: dict[str, Any]) -> list[load.Result]:
         call_command("collectstatic", interactive=False, verbosity=0)
         scenarios = self._scenarios(connections=options["connections"] or options["workers"])
         base = f"http://127.0.0.1:{options['port']}"
@@ -71,23 +97,10 @@ class Command(BaseCommand):
             self._wait_until_up(base, server)
             for scenario in scenarios:
                 self._check(base, scenario)
-            results = [load.run(base, s, seconds=options["seconds"]) for s in scenarios]
+            return [load.run(base, s, seconds=options["seconds"]) for s in scenarios]
         finally:
             server.terminate()
             server.wait(timeout=30)
-        report = {
-            "database": connection.vendor,
-            "tickets": Ticket.objects.count(),
-            "server": {"software": "gunicorn (sync workers)", "workers": options["workers"]},
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "seconds_per_scenario": options["seconds"],
-            "scenarios": {r.name: r.as_dict() for r in results},
-        }
-        text = json.dumps(report, indent=2)
-        self.stdout.write(text)
-        if options["output"]:
-            with open(options["output"], "w") as fh:
-                fh.write(text + "\n")
 
     def _ensure_database(self) -> None:
         db = settings.DATABASES["default"]
