@@ -100,7 +100,7 @@ class Worker(DBWorker):
             schedule_retry(db_task_result)
 
 
-def run_ready_tasks(*, worker_id: str, limit: int = 1000) -> int:
+def run_ready_tasks(*, worker_id: str, limit: int = 1000, task_path: str | None = None) -> int:
     """Run every task that is ready now, in this thread and connection, then return.
 
     The worker loop recycles database connections between tasks; this does
@@ -117,8 +117,11 @@ def run_ready_tasks(*, worker_id: str, limit: int = 1000) -> int:
         excluded_queue_names=[],
     )
     ran = 0
+    ready = DBTaskResult.objects.ready()
+    if task_path is not None:
+        ready = ready.filter(task_path=task_path)
     while ran < limit:
-        result = DBTaskResult.objects.ready().first()
+        result = ready.first()
         if result is None:
             break
         result.claim(worker_id)

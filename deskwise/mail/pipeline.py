@@ -26,8 +26,10 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from deskwise.accounts.choices import STAFF_ROLES
 from deskwise.accounts.models import Contact, Team, User
 from deskwise.accounts.services import contact_get_or_create
 from deskwise.core import clock
@@ -100,8 +102,31 @@ class EmailUpload:
         return self.size
 
 
+OWN_ADDRESSES_SECONDS = 60
+
+
 def own_addresses() -> frozenset[str]:
-    """Every address the desk sends from or receives at: mail from them is a loop."""
+    """Every address the desk sends from or receives at: mail from them is a loop.
+    (Kept for a minute: they change when an admin adds a mailbox.)"""
+    cached = cache.get("mail:own-addresses")
+    if cached is None:
+        cached = _own_addresses()
+        cache.set("mail:own-addresses", cached, OWN_ADDRESSES_SECONDS)
+    return cached
+
+
+def staff_addresses() -> frozenset[str]:
+    """The addresses of agents (kept for a minute): most mail is from requesters,
+    and this spares them a lookup."""
+    cached = cache.get("mail:staff-addresses")
+    if cached is None:
+        emails = User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES))
+        cached = frozenset(e.lower() for e in emails.values_list("email", flat=True) if e)
+        cache.set("mail:staff-addresses", cached, OWN_ADDRESSES_SECONDS)
+    return cached
+
+
+def _own_addresses() -> frozenset[str]:
     addresses = set(Mailbox.objects.values_list("address", flat=True))
     addresses |= set(Team.objects.exclude(email="").values_list("email", flat=True))
     from email.utils import parseaddr
@@ -136,7 +161,7 @@ class Intake:
     def agent(self) -> User | None:
         """The agent who wrote, when From is an agent's address."""
         email = self.parsed.sender.email
-        if not email:
+        if not email or email not in staff_addresses():
             return None
         user = User.objects.filter(email=email, is_active=True).first()
         return user if user is not None and user.is_agent else None
@@ -407,5 +432,6 @@ def _new_ticket(
     )
     if actor is not None and note and note != description:
         tickets.add_note(ticket=ticket, actor=actor, body=note, channel=Channel.EMAIL)
-    event = TimelineEvent.objects.filter(ticket=ticket).order_by("id").first()
-    return Result(InboundStatus.PROCESSED, Outcome.NEW_TICKET, ticket=ticket, event=event)
+    return Result(
+        InboundStatus.PROCESSED, Outcome.NEW_TICKET, ticket=ticket, event=ticket.opening_event
+    )

@@ -21,6 +21,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from deskwise.accounts.models import User
 from deskwise.core import clock
 from deskwise.core.errors import Conflict, ServiceError
+from deskwise.core.queries import one
 from deskwise.core.secrets import seal, unseal
 from deskwise.mail.choices import SETTLED_STATES, InboundStatus
 from deskwise.mail.models import InboundMessage, Mailbox, MailboxSecret
@@ -79,9 +80,6 @@ def inbound_store(
     digest = hashlib.sha256(raw).hexdigest()
     message_id = message_id_of(raw)
     key = f"id:{message_id}" if message_id else f"sha256:{digest}"
-    existing = InboundMessage.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return Stored(existing, created=False)
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
@@ -97,7 +95,7 @@ def inbound_store(
                 received_at=clock.now(),
             )
             _enqueue(message.pk)
-    except IntegrityError:  # stored by a concurrent delivery a moment ago
+    except IntegrityError:  # we have it already (or a concurrent delivery stored it)
         return Stored(InboundMessage.objects.get(dedupe_key=key), created=False)
     return Stored(message, created=True)
 
@@ -106,6 +104,12 @@ def _enqueue(inbound_id: int) -> None:
     from deskwise.mail.tasks import process_inbound
 
     transaction.on_commit(lambda: process_inbound.enqueue(inbound_id))
+
+
+PROCESSED_FIELDS = [
+    "status", "outcome", "reason", "ticket", "event", "processed_at", "attempts",
+    "from_address", "subject", "html",
+]  # fmt: skip
 
 
 def inbound_process(*, inbound_id: int, retry: bool = False) -> InboundMessage | None:
@@ -120,11 +124,10 @@ def inbound_process(*, inbound_id: int, retry: bool = False) -> InboundMessage |
 
     try:
         with transaction.atomic():
-            inbound = (
+            inbound = one(
                 InboundMessage.objects.select_for_update(of=("self",))
                 .select_related("mailbox", "mailbox__team")
                 .filter(pk=inbound_id)
-                .first()
             )
             if inbound is None:
                 return None
@@ -138,7 +141,7 @@ def inbound_process(*, inbound_id: int, retry: bool = False) -> InboundMessage |
             inbound.ticket = result.ticket
             inbound.event = result.event
             inbound.processed_at = clock.now()
-            inbound.save()
+            inbound.save(update_fields=PROCESSED_FIELDS)  # never rewrites the raw bytes
             return inbound
     except (Unprocessable, ServiceError) as exc:
         reason = exc.message if isinstance(exc, ServiceError) else str(exc)

@@ -108,10 +108,16 @@ def thread_key_record(*, ticket: Ticket, message_id: str) -> None:
     """Remember a received Message-ID as part of a ticket's conversation, so the
     replies that quote it find the ticket and our answers thread under it."""
     message_id = message_id.strip("<> ")[:255]
-    if message_id and not ThreadKey.objects.filter(message_id=message_id).exists():
-        ThreadKey.objects.create(
-            message_id=message_id,
-            ticket=ticket,
-            direction=ThreadKey.Direction.RECEIVED,
-            created_at=clock.now(),
+    if message_id:
+        # A Message-ID already known (a copy of a mail we have) keeps its ticket.
+        ThreadKey.objects.bulk_create(
+            [
+                ThreadKey(
+                    message_id=message_id,
+                    ticket=ticket,
+                    direction=ThreadKey.Direction.RECEIVED,
+                    created_at=clock.now(),
+                )
+            ],
+            ignore_conflicts=True,
         )

@@ -77,6 +77,10 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a column: open_ticket leaves the first event here, so that its caller
+    # does not read it back.
+    opening_event: TimelineEvent
+
     class Meta:
         indexes = [
             # The work queue: active tickets in priority, then deadline order.

@@ -381,6 +381,7 @@ def open_ticket(
         data={"opened": True, **({"owner": _ref(owner)} if owner else {}), **(extra or {})},
         uploads=uploads,
     )
+    ticket.opening_event = event
     if message_id:
         thread_key_record(ticket=ticket, message_id=message_id)
     if not acknowledge:
