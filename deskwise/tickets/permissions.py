@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from deskwise.core.errors import NotAllowed
 
@@ -66,6 +66,9 @@ def visible_tickets(user: User | AnonymousUser) -> Q:
     return requested_tickets(person)
 
 
+MAX_COPIED = 5000  # participations a person's portal lists
+
+
 def requested_tickets(user: User | AnonymousUser) -> Q:
     """The tickets a person asked for or is copied on: the portal's view, whatever
     their role."""
@@ -74,10 +77,15 @@ def requested_tickets(user: User | AnonymousUser) -> Q:
     person = _person(user)
     if person is None or person.contact_id is None:
         return Q(pk__in=[])
-    participant = Ticket.participants.through.objects.filter(
-        ticket_id=OuterRef("pk"), contact_id=person.contact_id
+    # The tickets someone is copied on are few: read them first, so the database
+    # combines two index lookups instead of testing every ticket for a match.
+    copied = list(
+        Ticket.participants.through.objects.filter(contact_id=person.contact_id)
+        .order_by("-ticket_id")
+        .values_list("ticket_id", flat=True)[:MAX_COPIED]
     )
-    return Q(requester_id=person.contact_id) | Q(Exists(participant))
+    mine = Q(requester_id=person.contact_id)
+    return mine | Q(pk__in=copied) if copied else mine
 
 
 def can_see(user: User | AnonymousUser, ticket: Ticket) -> bool:
