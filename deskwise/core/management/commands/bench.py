@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import subprocess
 import sys
 import time
@@ -171,6 +172,11 @@ class Command(BaseCommand):
         return session.session_key
 
     def _start_server(self, options: dict[str, Any]) -> subprocess.Popen[bytes]:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", options["port"])) == 0:
+                # Measuring a server left running by an earlier run would
+                # measure old code against who knows which database.
+                raise CommandError(f"Port {options['port']} is in use: stop what listens there.")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "deskwise.settings"}
         cmd = [
             sys.executable,
