@@ -163,3 +163,26 @@ def run(count: int = 1000) -> dict[str, Any]:
         "mix": kinds,
         "outcomes": outcomes,
     }
+
+
+def long_thread(size: int) -> str:
+    """A reply over a long thread of nested quotes, as long threads look."""
+    rng = random.Random(7)
+    words = ["the", "printer", "on", "floor", "two", "jams", "after", "the", "first", "page"]
+
+    def paragraph(prefix: str) -> list[str]:
+        return [
+            prefix + " ".join(rng.choice(words) for _ in range(rng.randint(8, 12)))
+            for _ in range(rng.randint(2, 5))
+        ]
+
+    out = [*paragraph(""), "", "Best regards,", "Ann Lee", ""]
+    depth = 0
+    while sum(len(line) + 1 for line in out) < size:
+        depth = depth % 6 + 1
+        header = f"On Mon, 3 Mar 2025 at 10:{depth:02d}, P <p@example.com> wrote:"
+        out.append("> " * (depth - 1) + header)
+        for _ in range(3):
+            out.extend(paragraph("> " * depth))
+            out.append(">" * depth)
+    return "\n".join(out)[:size]

@@ -284,6 +284,7 @@ class _Body:
         self.code = code = bytearray(n)
         self.field = field = bytearray(n)
         self.sep = sep = bytearray(n)
+        self._dateish: dict[int, bool] = {}  # a line's date test, done once
         candidates: list[int] = []  # lines where history may start (besides attributions)
         ends: list[int] = []  # lines that may end an attribution
         self.quoted_forwards: list[int] = []  # "> Begin forwarded message:"
@@ -523,7 +524,7 @@ class _Body:
                     break
             line = self.lines[j]
             has_at = has_at or "@" in line
-            if _DATEISH.search(line):
+            if self.dateish(j):
                 has_date = True
                 dated = dated or kind == _DATE
             j += 1
@@ -535,6 +536,12 @@ class _Body:
         if count == 2 and has_at and has_date:
             return last
         return None
+
+    def dateish(self, j: int) -> bool:
+        found = self._dateish.get(j)
+        if found is None:
+            found = self._dateish[j] = _DATEISH.search(self.lines[j]) is not None
+        return found
 
     def history_kind(self, i: int) -> str | None:
         """Whether quoted history starts at line ``i``, and how."""
