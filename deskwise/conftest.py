@@ -12,7 +12,9 @@ from django.test import Client
 
 from deskwise.accounts.choices import Role
 from deskwise.accounts.models import Team, User
+from deskwise.core.memo import forget_all
 from deskwise.core.worker import run_ready_tasks
+from deskwise.queueing import calendars
 from deskwise.testing import ContactFactory, TeamFactory, UserFactory, make_ticket
 from deskwise.tickets.models import Ticket
 
@@ -39,6 +41,16 @@ class Desk:
         kwargs.setdefault("requester", self.requester.contact)
         kwargs.setdefault("team", self.team)
         return make_ticket(**kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> Iterator[None]:
+    """Each test reads configuration from its own database, not a memo of the last."""
+    forget_all()
+    calendars.forget()
+    yield
+    forget_all()
+    calendars.forget()
 
 
 @pytest.fixture

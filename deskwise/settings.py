@@ -49,6 +49,16 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -109,6 +119,8 @@ INSTALLED_APPS = [
     "deskwise.core",
     "deskwise.accounts",
     "deskwise.tickets",
+    "deskwise.triage",
+    "deskwise.queueing",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",
@@ -258,6 +270,19 @@ WHITENOISE_USE_FINDERS = DEBUG
 DESKWISE_MAX_ATTACHMENT_BYTES = env_int("DESKWISE_MAX_ATTACHMENT_MB", 25, minimum=1) * 1024 * 1024
 DESKWISE_MAX_ATTACHMENTS = env_int("DESKWISE_MAX_ATTACHMENTS", 10, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = DESKWISE_MAX_ATTACHMENTS + 5
+
+# --- Triage and the queue ------------------------------------------------------------
+
+# A proposal (a rule's or the trained model's) is applied from this confidence.
+DESKWISE_TRIAGE_APPLY_AT = env_float("DESKWISE_TRIAGE_APPLY_AT", 0.75)
+# The trained model proposes only from this confidence (below it, rules decide).
+DESKWISE_TRIAGE_MODEL_MIN_CONFIDENCE = env_float("DESKWISE_TRIAGE_MODEL_MIN_CONFIDENCE", 0.5)
+# Tickets a field's model needs before it is trained.
+DESKWISE_TRIAGE_MODEL_MIN_SAMPLES = env_int("DESKWISE_TRIAGE_MODEL_MIN_SAMPLES", 60, minimum=10)
+# Triage can be switched off (measuring its cost, or a desk that does not want it).
+DESKWISE_TRIAGE = env_bool("DESKWISE_TRIAGE", True)
+# When the desk works, unless a team or an agent says otherwise.
+DESKWISE_WORKING_HOURS = os.environ.get("DESKWISE_WORKING_HOURS", "mon-fri 09:00-17:00")
 
 # --- Inbound mail ------------------------------------------------------------------
 

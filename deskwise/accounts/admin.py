@@ -25,8 +25,12 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "is_default"]
+    list_display = ["name", "email", "is_default", "auto_assign"]
     search_fields = ["name", "email"]
+    fields = [
+        "name", "slug", "description", "email", "is_default", "auto_assign",
+        "working_hours", "time_zone",
+    ]  # fmt: skip
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
@@ -41,6 +45,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email", "contact")}),
         ("Role", {"fields": ("role", "is_active")}),
+        ("Capacity", {"fields": ("wip_limit", "working_hours", "time_zone")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

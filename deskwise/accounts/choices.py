@@ -11,3 +11,9 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
+
+
+class AutoAssign(models.TextChoices):
+    NONE = "none", "No: agents take tickets"
+    ROUND_ROBIN = "round_robin", "In turn, among agents with capacity"
+    LEAST_LOADED = "least_loaded", "To the least loaded agent with capacity"

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
-from deskwise.accounts.choices import STAFF_ROLES, Role
+from deskwise.accounts.choices import STAFF_ROLES, AutoAssign, Role
 
 
 class User(AbstractUser):
@@ -19,6 +19,18 @@ class User(AbstractUser):
         related_name="user",
         help_text="The requester identity this login speaks for.",
     )
+    # Capacity: how much an agent carries at once, and when they work.
+    wip_limit = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Tickets in progress this agent carries at most; assigning more needs a "
+        "supervisor.",
+    )
+    working_hours = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Weekly hours, e.g. {"mon": [["09:00", "17:00"]], ...}; empty: the team\'s.',
+    )
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the desk's.")
 
     class Meta:
         constraints = [
@@ -87,6 +99,21 @@ class Team(models.Model):
         default=False, help_text="New requests without a team go here. Exactly one team."
     )
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
+    auto_assign = models.CharField(
+        max_length=12,
+        choices=AutoAssign.choices,
+        default=AutoAssign.NONE,
+        help_text="Give new tickets to an agent at once: in turn, or to the least loaded.",
+    )
+    last_assigned = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    working_hours = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Weekly hours, e.g. {"mon": [["09:00", "17:00"]], ...}; empty: the desk\'s.',
+    )
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the desk's.")
 
     class Meta:
         ordering = ["name"]

@@ -147,10 +147,16 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
+    from deskwise.tickets.api import queue_router
     from deskwise.tickets.api import router as tickets_router
+    from deskwise.triage.api import measures_router
+    from deskwise.triage.api import router as triage_router
 
     api.add_router("", accounts_router)
     api.add_router("/tickets", tickets_router)
+    api.add_router("/queue", queue_router)
+    api.add_router("/categories", triage_router)
+    api.add_router("/triage", measures_router)
 
 
 _mount()

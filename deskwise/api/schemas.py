@@ -36,6 +36,8 @@ class Error(Schema):
 # Responses every authenticated operation may give, beside its own success.
 AUTH_ERRORS: dict[int, type[Schema]] = {401: Error}
 READ_ERRORS: dict[int, type[Schema]] = {**AUTH_ERRORS, 404: Error, 422: Error}
+# Reads only some roles may make (the work queue, supervisors' measures).
+ROLE_READ_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 403: Error}
 WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 403: Error, 409: Error, 400: Error}
 
 

@@ -881,3 +881,39 @@ STORIES: list[Story] = [
         ],
     ),
 ]
+
+# Triage set-up of the demo desk: categories (with the team they go to), the
+# phrases that propose them, the product catalogue and red-flag phrases.
+CATEGORIES = [
+    ("Accounts & access", "Service Desk", ["password", "log in", "login", "locked out",
+                                           "access to", "permissions", "two-factor", "mfa"]),
+    ("Email & calendar", "Service Desk", ["outlook", "email", "mailbox", "calendar",
+                                          "distribution list", "shared mailbox"]),
+    ("Printing", "Service Desk", ["printer", "printing", "print", "toner", "scanner"]),
+    ("Laptops & hardware", "Service Desk", ["laptop", "monitor", "keyboard", "docking station",
+                                            "screen", "headset", "mouse"]),
+    ("Software", "Service Desk", ["excel", "word", "teams", "install", "licence", "license",
+                                  "adobe", "salesforce"]),
+    ("Network & VPN", "Infrastructure", ["vpn", "wi-fi", "wifi", "network", "internet",
+                                         "ethernet", "dns"]),
+    ("Servers & storage", "Infrastructure", ["server", "shared drive", "file share", "backup",
+                                             "storage", "nas"]),
+    ("Security", "Infrastructure", ["phishing", "malware", "virus", "ransomware", "suspicious"]),
+]  # fmt: skip
+PRODUCTS = [
+    ("Windows 11", "windows11\nwin 11", True, ""),
+    ("Windows 7", "win 7\nwin7", False, "We support Windows 11 and can upgrade the machine."),
+    ("Lotus Notes", "notes client", False, "Mail moved to Outlook in 2024; we can help you move."),
+    ("Internet Explorer", "ie11", False, "Use Edge or Chrome; we can set up IE mode if needed."),
+    ("Personal phone", "my own phone\nprivate phone", False,
+     "We set up work email on personal phones, but do not repair them."),
+]  # fmt: skip
+FLAG_PHRASES = [
+    ("research", None, "custom macro", "Macros are built by the Applications team on request."),
+    ("research", None, "train me", "Training is booked with the learning team."),
+    ("research", None, "write a script", ""),
+    ("out_of_scope", "Service Desk", "door badge", "Facilities handle badges: facilities@example.org."),
+    ("out_of_scope", "Service Desk", "parking", "Facilities handle parking."),
+    ("out_of_scope", None, "home wifi", "We support work networks; your internet provider helps at home."),
+]  # fmt: skip
+TEAM_EMAILS = {"Service Desk": "help@example.org", "Infrastructure": "infra@example.org"}

@@ -12,11 +12,24 @@ from deskwise.accounts.choices import Role
 from deskwise.accounts.models import Contact, Team, User
 from deskwise.accounts.services import membership_add, team_create, user_create
 from deskwise.core import clock
-from deskwise.demo.data import DEMO_PASSWORD, REQUESTERS, STAFF, STORIES, TEAMS, Story
+from deskwise.demo.data import (
+    CATEGORIES,
+    DEMO_PASSWORD,
+    FLAG_PHRASES,
+    PRODUCTS,
+    REQUESTERS,
+    STAFF,
+    STORIES,
+    TEAM_EMAILS,
+    TEAMS,
+    Story,
+)
 from deskwise.notifications.services import muted
 from deskwise.tickets import services
 from deskwise.tickets.choices import Channel, EventKind, Impact, Status, Urgency
 from deskwise.tickets.models import Ticket
+from deskwise.triage import flags, rules
+from deskwise.triage.models import Category, FlagPhrase, Product, RuleField, TriageRule
 
 
 @dataclass(frozen=True)
@@ -69,9 +82,34 @@ def load_demo(*, now: dt.datetime | None = None) -> int:
                 validate=False,
             )
             Contact.objects.filter(email=email).update(organisation=organisation)
+        _configure_triage(teams)
     for story in sorted(STORIES, key=lambda s: -s.age):
         _replay(story, users=users, teams=teams, now=now)
     return len(STORIES)
+
+
+def _configure_triage(teams: dict[str, Team]) -> None:
+    """Categories, their phrases, the product catalogue and red-flag phrases."""
+    for name, email in TEAM_EMAILS.items():
+        Team.objects.filter(pk=teams[name].pk).update(email=email)
+    for order, (name, team, phrases) in enumerate(CATEGORIES):
+        Category.objects.create(name=name, team=teams[team])
+        TriageRule.objects.create(
+            name=f"About {name.lower()}",
+            field=RuleField.CATEGORY,
+            value=name,
+            confidence=0.8,
+            phrases="\n".join(phrases),
+            order=200 + order,
+        )
+    for name, aliases, supported, note in PRODUCTS:
+        Product.objects.create(name=name, aliases=aliases, supported=supported, note=note)
+    for kind, scope_team, phrase, note in FLAG_PHRASES:
+        FlagPhrase.objects.create(
+            kind=kind, team=teams[scope_team] if scope_team else None, phrase=phrase, note=note
+        )
+    rules.compiled_rules.forget()
+    flags.forget()
 
 
 def _replay(

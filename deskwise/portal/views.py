@@ -16,9 +16,9 @@ from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.htmx import render_page
 from deskwise.core.http import AuthedRequest
 from deskwise.portal.forms import ConfirmForm, MessageForm, RequestForm
-from deskwise.queueing.estimate import estimate_wait
+from deskwise.queueing.estimate import wait_words
 from deskwise.tickets import selectors, services
-from deskwise.tickets.choices import Channel, Impact, Status, Urgency
+from deskwise.tickets.choices import Channel, Impact, Urgency
 from deskwise.tickets.models import Ticket
 
 View = Callable[..., HttpResponse]
@@ -91,10 +91,7 @@ def _detail(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, A
         "confirm_form": ConfirmForm(),
         "is_requester": ticket.requester_id == request.user.contact_id,
     }
-    if ticket.status == Status.NEW:
-        context["estimate"] = estimate_wait(
-            team_id=ticket.team_id, priority=ticket.priority, exclude_ticket_id=ticket.pk
-        )
+    context["wait"] = wait_words(ticket)
     context.update(forms)
     return context
 

@@ -40,6 +40,14 @@ class TicketAction:
                 agents=selectors.agents_for() if data else agents,
                 initial={"owner": ticket.owner_id},
             )
+        if self.form is f.TriageForm:
+            initial = {
+                "triage_class": ticket.triage_class,
+                "impact": ticket.impact,
+                "urgency": ticket.urgency,
+                "category": ticket.category_id,
+            }
+            return f.TriageForm(data, files, initial=initial)
         return self.form(data, files)
 
 
@@ -67,8 +75,29 @@ def _take(t: Ticket, u: User, d: Data) -> str:
 
 
 def _assign(t: Ticket, u: User, d: Data) -> str:
-    services.assign(ticket=t, actor=u, owner=d["owner"], team=d["team"])
+    services.assign(
+        ticket=t, actor=u, owner=d["owner"], team=d["team"], override=d.get("override", False)
+    )
     return "Assignment saved."
+
+
+def _triage(t: Ticket, u: User, d: Data) -> str:
+    services.change_triage(
+        ticket=t,
+        actor=u,
+        reason=d["reason"],
+        triage_class=d["triage_class"],
+        impact=d["impact"],
+        urgency=d["urgency"],
+        category=d["category"],
+        priority=d["priority"],
+    )
+    return "Triage changed."
+
+
+def _flag(t: Ticket, u: User, d: Data) -> str:
+    services.set_flag(ticket=t, actor=u, code=d["code"], reason=d["reason"], on=d["on"])
+    return "Red flag raised." if d["on"] else "Red flag cleared."
 
 
 def _status(t: Ticket, u: User, d: Data) -> str:
@@ -108,6 +137,8 @@ _ALL = [
     TicketAction("log", "Log a call, walk-up or chat", "Log it", f.LogForm, _log, sidebar=False),
     TicketAction("take", "Take ownership", "Take ownership", DeskForm, _take, sidebar=False),
     TicketAction("assign", "Assign", "Assign", f.AssignForm, _assign),
+    TicketAction("triage", "Change triage", "Change", f.TriageForm, _triage),
+    TicketAction("flag", "Red flag", "Save", f.FlagForm, _flag),
     TicketAction(
         "resolve",
         "Resolve",
@@ -141,3 +172,19 @@ _ALL = [
 ACTIONS: dict[str, TicketAction] = {action.name: action for action in _ALL}
 SIDEBAR = [action for action in _ALL if action.sidebar]
 COMPOSER = [ACTIONS["reply"], ACTIONS["note"], ACTIONS["log"]]
+
+
+def clarifying_reply_for(ticket: Ticket) -> str:
+    """A reply asking the questions that fit what the request left out."""
+    from deskwise.triage.signals import clarifying_reply, vagueness
+
+    first = ticket.opening_event if hasattr(ticket, "opening_event") else None
+    text = first.body_text if first else ""
+    if not text:
+        opening = ticket.events.order_by("id").values_list("body_text", flat=True).first()
+        text = opening or ""
+    return clarifying_reply(
+        first_name=ticket.requester.first_name,
+        subject=ticket.subject,
+        vagueness=vagueness(ticket.subject, text),
+    )

@@ -12,7 +12,15 @@ from pydantic import Field, StrictBool
 
 from deskwise.accounts.models import Contact, Team, User
 from deskwise.accounts.services import contact_get_or_create
-from deskwise.api.schemas import MAX_ID, READ_ERRORS, WRITE_ERRORS, BodyId, TeamRef, UserRef
+from deskwise.api.schemas import (
+    MAX_ID,
+    READ_ERRORS,
+    ROLE_READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    TeamRef,
+    UserRef,
+)
 from deskwise.core.errors import InvalidInput, NotAllowed, NotFound
 from deskwise.core.queries import one
 from deskwise.core.text import (
@@ -25,6 +33,7 @@ from deskwise.core.text import (
     OPTIONAL_LINE_PATTERN,
     SUBJECT_MAX,
 )
+from deskwise.queueing.estimate import wait_words
 from deskwise.tickets import selectors, services
 from deskwise.tickets.choices import (
     CONTACT_EVENT,
@@ -39,8 +48,10 @@ from deskwise.tickets.choices import (
 )
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
+from deskwise.triage.models import Category
 
 router = Router(tags=["tickets"])
+queue_router = Router(tags=["queue"])
 
 TicketId = Path(..., ge=1, le=MAX_ID, description="The number in the ticket's reference DW-<n>.")
 
@@ -49,6 +60,27 @@ class ContactRef(Schema):
     id: int
     email: str
     name: str
+
+
+class CategoryRef(Schema):
+    id: int
+    name: str
+
+
+class RedFlagOut(Schema):
+    code: str
+    label: str
+    reason: str
+    source: str = Field(description="'auto', or the agent who raised it.")
+
+
+class ProposalOut(Schema):
+    field: str
+    value: str
+    confidence: float
+    source: Literal["rule", "model", "given"]
+    why: str
+    applied: bool
 
 
 class TicketOut(Schema):
@@ -60,7 +92,17 @@ class TicketOut(Schema):
     impact: Impact
     urgency: Urgency
     triage_class: TriageClass | Literal[""]
-    red_flags: list[Any]
+    category: CategoryRef | None
+    red_flags: list[RedFlagOut] = Field(description="For agents; empty for requesters.")
+    frustrated: bool = Field(description="For agents; false for requesters.")
+    triage: list[ProposalOut] = Field(
+        description="What automatic triage proposed and why (agents only)."
+    )
+    expected_start_at: dt.datetime | None = Field(
+        description="When work is expected to start (kept current while it waits)."
+    )
+    expected_resolution_at: dt.datetime | None
+    wait: str = Field(description="The wait estimate in words, as the requester reads it.")
     channel: Channel
     requester: ContactRef
     team: TeamRef
@@ -127,8 +169,13 @@ class TicketCreateIn(Schema):
     )
     requester_name: str = Field(default="", max_length=NAME_MAX, pattern=OPTIONAL_LINE_PATTERN)
     team_id: BodyId | None = Field(default=None, description="Agents only.")
-    impact: Impact = Impact.PERSON
-    urgency: Urgency = Urgency.DEGRADED
+    impact: Impact | None = Field(
+        default=None, description="Who is affected; left out, triage proposes it."
+    )
+    urgency: Urgency | None = Field(
+        default=None, description="What cannot be done now; left out, triage proposes it."
+    )
+    category_id: BodyId | None = Field(default=None, description="Agents only.")
     channel: Literal["api", "phone", "walk_up", "chat"] = Field(
         default="api", description="Agents logging a call, walk-up or chat say so here."
     )
@@ -155,6 +202,28 @@ class LogIn(BodyIn):
 class AssignIn(Schema):
     owner_id: BodyId | None = Field(default=None, description="null leaves it unassigned.")
     team_id: BodyId | None = None
+    override: StrictBool = Field(
+        default=False, description="A supervisor assigning past the agent's limit."
+    )
+
+
+class TriageIn(Schema):
+    """Only the fields sent are changed."""
+
+    reason: str = Field(max_length=2000, pattern=BODY_PATTERN)
+    triage_class: TriageClass | Literal[""] | None = None
+    impact: Impact | None = None
+    urgency: Urgency | None = None
+    category_id: BodyId | None = None
+    priority: Priority | None = Field(
+        default=None, description="Set outright; otherwise it follows impact x urgency."
+    )
+
+
+class FlagIn(Schema):
+    code: Literal["unclear", "unsupported", "research", "history", "out_of_scope", "frustrated"]
+    reason: str = Field(max_length=2000, pattern=BODY_PATTERN)
+    on: StrictBool = Field(default=True, description="false clears the flag.")
 
 
 class TransitionIn(Schema):
@@ -187,7 +256,37 @@ def _user_ref(user: User | None) -> UserRef | None:
     return UserRef.model_construct(id=user.pk, name=user.display_name) if user else None
 
 
-def ticket_out(ticket: Ticket) -> TicketOut:
+def _flags(ticket: Ticket) -> list[RedFlagOut]:
+    return [
+        RedFlagOut.model_construct(
+            code=str(f.get("code", "")),
+            label=str(f.get("label", "")),
+            reason=str(f.get("reason", "")),
+            source=str(f.get("source", "auto")),
+        )
+        for f in ticket.red_flags
+        if isinstance(f, dict)
+    ]
+
+
+def _proposals(ticket: Ticket) -> list[ProposalOut]:
+    found = (ticket.triage or {}).get("proposals", {})
+    return [
+        ProposalOut.model_construct(
+            field=str(p.get("field", name)),
+            value=str(p.get("value", "")),
+            confidence=float(p.get("confidence", 0)),
+            source=p.get("source", "rule"),
+            why=str(p.get("why", "")),
+            applied=bool(p.get("applied")),
+        )
+        for name, p in found.items()
+        if isinstance(p, dict)
+    ]
+
+
+def ticket_out(ticket: Ticket, *, internal: bool = True) -> TicketOut:
+    """The ticket as the API shows it; ``internal`` (agents) adds triage and flags."""
     return TicketOut.model_construct(
         id=ticket.pk,
         reference=ticket.reference,
@@ -197,7 +296,15 @@ def ticket_out(ticket: Ticket) -> TicketOut:
         impact=Impact(ticket.impact),
         urgency=Urgency(ticket.urgency),
         triage_class=TriageClass(ticket.triage_class) if ticket.triage_class else "",
-        red_flags=ticket.red_flags,
+        category=CategoryRef.model_construct(id=ticket.category.pk, name=ticket.category.name)
+        if ticket.category_id and ticket.category
+        else None,
+        red_flags=_flags(ticket) if internal else [],
+        frustrated=ticket.frustrated if internal else False,
+        triage=_proposals(ticket) if internal else [],
+        expected_start_at=ticket.expected_start_at,
+        expected_resolution_at=ticket.expected_resolution_at,
+        wait=wait_words(ticket),
         channel=Channel(ticket.channel),
         requester=ContactRef.model_construct(
             id=ticket.requester.pk, email=ticket.requester.email, name=ticket.requester.name
@@ -271,6 +378,19 @@ def _agent(user: User, user_id: int | None, field: str) -> User | None:
     return agent
 
 
+def _category(user: User, category_id: int | None) -> Category | None:
+    if category_id is None:
+        return None
+    if not user.is_agent:
+        raise NotAllowed("Only agents choose the category.")
+    category = one(Category.objects.filter(pk=category_id, is_active=True))
+    if category is None:
+        raise NotFound(
+            f"There is no category {category_id}.", fields={"category_id": ["No such category."]}
+        )
+    return category
+
+
 def _contact(email: str, name: str, field: str) -> Contact:
     """The contact for an address in a request; errors are named after the request's field."""
     try:
@@ -280,7 +400,8 @@ def _contact(email: str, name: str, field: str) -> Contact:
 
 
 def _fresh(request: HttpRequest, ticket_id: int) -> TicketOut:
-    return ticket_out(selectors.ticket_get(user=_user(request), pk=ticket_id))
+    user = _user(request)
+    return ticket_out(selectors.ticket_get(user=user, pk=ticket_id), internal=user.is_agent)
 
 
 @router.get("", response={200: TicketPage, **READ_ERRORS}, summary="List tickets")
@@ -298,7 +419,8 @@ def list_tickets(
     else:
         page = selectors.requester_ticket_list(user=user, cursor=cursor, limit=limit)
     return TicketPage.model_construct(
-        items=[ticket_out(t) for t in page.items], next_cursor=page.next_cursor
+        items=[ticket_out(t, internal=user.is_agent) for t in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -332,11 +454,12 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> ApiStatus[Ti
         team=_team(user, payload.team_id),
         impact=payload.impact,
         urgency=payload.urgency,
+        category=_category(user, payload.category_id),
         participants=participants,
         event_kind=CONTACT_EVENT.get(Channel(payload.channel), EventKind.MESSAGE_IN),
     )
     # The service returns the ticket with its requester, team and owner in hand.
-    return ApiStatus(201, ticket_out(ticket))
+    return ApiStatus(201, ticket_out(ticket, internal=user.is_agent))
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **READ_ERRORS}, summary="A ticket")
@@ -443,6 +566,37 @@ def post_assign(request: HttpRequest, payload: AssignIn, ticket_id: int = Ticket
         actor=user,
         owner=_agent(user, payload.owner_id, "owner_id"),
         team=_team(user, payload.team_id),
+        override=payload.override,
+    )
+    return _fresh(request, ticket_id)
+
+
+@router.post(
+    "/{ticket_id}/triage", response={200: TicketOut, **WRITE_ERRORS}, summary="Change triage"
+)
+def post_triage(request: HttpRequest, payload: TriageIn, ticket_id: int = TicketId) -> TicketOut:
+    """Correct class, impact, urgency, category or priority, with a reason.
+    Fields left out stay as they are."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    sent = payload.model_fields_set
+    changes: dict[str, Any] = {}
+    for name in ("triage_class", "impact", "urgency", "priority"):
+        if name in sent and getattr(payload, name) is not None:
+            changes[name] = getattr(payload, name)
+    if "category_id" in sent:
+        changes["category"] = _category(user, payload.category_id)
+    services.change_triage(ticket=ticket, actor=user, reason=payload.reason, **changes)
+    return _fresh(request, ticket_id)
+
+
+@router.post("/{ticket_id}/flags", response={200: TicketOut, **WRITE_ERRORS}, summary="Red flag")
+def post_flag(request: HttpRequest, payload: FlagIn, ticket_id: int = TicketId) -> TicketOut:
+    """Raise (or with `on: false` clear) a red flag, with a reason."""
+    user = _user(request)
+    ticket = selectors.ticket_get(user=user, pk=ticket_id)
+    services.set_flag(
+        ticket=ticket, actor=user, code=payload.code, reason=payload.reason, on=payload.on
     )
     return _fresh(request, ticket_id)
 
@@ -494,3 +648,30 @@ def post_confirm(request: HttpRequest, payload: ConfirmIn, ticket_id: int = Tick
         comment=payload.comment,
     )
     return _fresh(request, ticket_id)
+
+
+@queue_router.get("", response={200: TicketPage, **ROLE_READ_ERRORS}, summary="My work queue")
+def work_queue(
+    request: HttpRequest,
+    view: Literal["mine", "unassigned", "all"] = Query("mine"),
+    cursor: str | None = Query(None, max_length=512),
+    limit: int = Query(25, ge=1, le=100),
+) -> TicketPage:
+    """The agent's queue in working order: priority, then deadline, then age."""
+    user = _user(request)
+    if not user.is_agent:
+        raise NotAllowed("The work queue is for agents.")
+    page = selectors.ticket_list(
+        user=user, filters=TicketFilters(view=view), cursor=cursor, limit=limit
+    )
+    return TicketPage.model_construct(
+        items=[ticket_out(t) for t in page.items], next_cursor=page.next_cursor
+    )
+
+
+@queue_router.post("/next", response={200: TicketOut, **WRITE_ERRORS}, summary="Take the next")
+def next_ticket(request: HttpRequest) -> TicketOut:
+    """Take the top unassigned ticket of your teams (409 when none waits, or at your limit)."""
+    user = _user(request)
+    ticket = services.take_next(actor=user)
+    return _fresh(request, ticket.pk)

@@ -33,6 +33,8 @@ STATUS_COLOURS = {
 ACTIVE_STATES = frozenset({Status.NEW, Status.OPEN, Status.WAITING})
 # Not finished: active work plus what was put off for later.
 UNFINISHED_STATES = ACTIVE_STATES | {Status.DEFERRED}
+# The work queue's order: priority, then the next deadline, then age.
+QUEUE_ORDER = ("priority", "due_at", "id")
 # A requester's reply to a ticket in one of these states reopens it.
 REOPENED_BY_REPLY = frozenset({Status.RESOLVED, Status.CLOSED, Status.DECLINED})
 
@@ -127,6 +129,8 @@ class EventKind(models.TextChoices):
     RESOLUTION = "resolution", "Resolution"
     CONFIRMATION = "confirmation", "Requester's answer"
     DELIVERY_FAILURE = "delivery_failure", "Mail not delivered"
+    TRIAGE = "triage", "Triage"
+    FLAG = "flag", "Red flag"
 
 
 # The contact an agent logs maps to the event that documents it.

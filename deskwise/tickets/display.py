@@ -146,7 +146,64 @@ def next_step(ticket: Ticket) -> str:
     return ""
 
 
+_TRIAGE_FIELDS = (
+    ("triage_class", "Class"),
+    ("impact", "Who is affected"),
+    ("urgency", "What can't be done"),
+    ("category", "Category"),
+    ("team", "Team"),
+)
+
+
+def triage_rows(ticket: Ticket) -> list[dict[str, Any]]:
+    """What triage settled on, field by field, with where it came from."""
+    proposals = (ticket.triage or {}).get("proposals", {})
+    values = {
+        "triage_class": ticket.get_triage_class_display() or "—",
+        "impact": ticket.get_impact_display(),
+        "urgency": ticket.get_urgency_display(),
+        "category": ticket.category.name if ticket.category_id and ticket.category else "—",
+        "team": ticket.team.name,
+    }
+    rows = []
+    for name, label in _TRIAGE_FIELDS:
+        proposal = proposals.get(name) or {}
+        why = ""
+        if proposal.get("source") in {"rule", "model"}:
+            verb = "Set by triage" if proposal.get("applied") else "Triage suggests"
+            why = f"{verb}: {proposal.get('value')} ({proposal.get('why', '')})"
+        rows.append({"label": label, "value": values[name], "why": why})
+    return rows
+
+
+def flag_badges(ticket: Ticket) -> SafeString:
+    """The red flags as small badges whose title says why."""
+    parts = [
+        format_html(
+            '<span class="badge flag flag-{}" title="{}">{}</span>',
+            f.get("code", ""),
+            f.get("reason", ""),
+            f.get("label", f.get("code", "")),
+        )
+        for f in ticket.red_flags
+        if isinstance(f, dict)
+    ]
+    return mark_safe(" ".join(parts))
+
+
+def expected_start(ticket: Ticket) -> str:
+    """When work is expected to start, in words, for tickets still waiting."""
+    from deskwise.queueing.estimate import start_words
+
+    if ticket.status not in _ACTIVE or ticket.first_response_at is not None:
+        return ""
+    return start_words(ticket)
+
+
 GLOBALS: dict[str, Callable[..., Any]] = {
+    "triage_rows": triage_rows,
+    "flag_badges": flag_badges,
+    "expected_start": expected_start,
     "status_badge": status_badge,
     "priority_badge": priority_badge,
     "due": due,

@@ -7,7 +7,9 @@ from django import forms
 from deskwise.accounts.models import Team, User
 from deskwise.core.forms import AttachmentsField, BodyField, DeskForm, EmailField, LineField
 from deskwise.core.text import NAME_MAX, SUBJECT_MAX
-from deskwise.tickets.choices import LOGGED_CHANNELS, Impact, Status, Urgency
+from deskwise.tickets.choices import LOGGED_CHANNELS, Impact, Priority, Status, TriageClass, Urgency
+from deskwise.triage.flags import LABELS
+from deskwise.triage.models import Category
 
 
 class ReplyForm(DeskForm):
@@ -37,6 +39,12 @@ class AssignForm(DeskForm):
     )
     team = forms.ModelChoiceField(
         queryset=Team.objects.all(), required=False, empty_label="Same team"
+    )
+    override = forms.BooleanField(
+        required=False,
+        label="Past the agent's limit (supervisors)",
+        help_text="Each agent carries a limited number of tickets; a supervisor may decide "
+        "that one more is right.",
     )
 
     def __init__(self, *args: Any, agents: list[User] | None = None, **kwargs: Any) -> None:
@@ -94,17 +102,50 @@ class NewContactTicketForm(DeskForm):
     body = BodyField(label="What they need", rows=4)
     impact = forms.ChoiceField(
         label="Who is affected?",
-        choices=Impact.choices,
-        initial=Impact.PERSON,
+        choices=[("", "Not sure: let triage propose"), *Impact.choices],
+        initial="",
+        required=False,
         widget=forms.RadioSelect,
     )
     urgency = forms.ChoiceField(
         label="What can't they do right now?",
-        choices=Urgency.choices,
-        initial=Urgency.DEGRADED,
+        choices=[("", "Not sure: let triage propose"), *Urgency.choices],
+        initial="",
+        required=False,
         widget=forms.RadioSelect,
     )
     team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label="Default team"
+        queryset=Team.objects.all(), required=False, empty_label="Let triage choose"
     )
     take = forms.BooleanField(required=False, initial=True, label="I'll handle it")
+
+
+class TriageForm(DeskForm):
+    triage_class = forms.ChoiceField(
+        label="Class", required=False, choices=[("", "—"), *TriageClass.choices]
+    )
+    impact = forms.ChoiceField(label="Who is affected", choices=Impact.choices)
+    urgency = forms.ChoiceField(label="What can't be done", choices=Urgency.choices)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(is_active=True), required=False, empty_label="—"
+    )
+    priority = forms.TypedChoiceField(
+        label="Priority",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "From the matrix"), *Priority.choices],
+    )
+    reason = BodyField(label="Why", rows=2, max_length=2000)
+
+
+class FlagForm(DeskForm):
+    code = forms.ChoiceField(label="Red flag", choices=[(c, LABELS[c]) for c in LABELS])
+    on = forms.TypedChoiceField(
+        label="",
+        coerce=lambda v: v == "raise",
+        choices=[("raise", "Raise it"), ("clear", "Clear it")],
+        initial="raise",
+        widget=forms.RadioSelect,
+    )
+    reason = BodyField(label="Why", rows=2, max_length=2000)

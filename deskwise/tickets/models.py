@@ -55,7 +55,22 @@ class Ticket(models.Model):
     urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.DEGRADED)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P3)
     triage_class = models.CharField(max_length=16, choices=TriageClass.choices, blank=True)
+    category = models.ForeignKey(
+        "triage.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     red_flags = models.JSONField(default=list, blank=True)
+    frustrated = models.BooleanField(default=False)
+    # What automatic triage proposed, why, and whether it was applied.
+    triage = models.JSONField(default=dict, blank=True)
+
+    # Honest wait: when work is expected to start and end (kept current), and
+    # the first prediction, kept to measure how good predictions are.
+    expected_start_at = models.DateTimeField(null=True, blank=True)
+    expected_resolution_at = models.DateTimeField(null=True, blank=True)
+    predicted_start_at = models.DateTimeField(null=True, blank=True)
+    # What the estimate rests on: "history" or "target", or why there is none
+    # ("overload", "horizon", "closed").
+    estimate_basis = models.CharField(max_length=12, blank=True)
 
     # The next deadline: first response until there is one, then resolution.
     due_at = models.DateTimeField()

@@ -30,6 +30,7 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     REOPEN = "reopen"
     CLOSE = "close"
+    TRIAGE = "triage"
     REQUESTER_MESSAGE = "requester_message"
     CONFIRM = "confirm"
 

@@ -14,7 +14,7 @@ from deskwise.accounts.models import Team, User
 from deskwise.core.errors import NotFound
 from deskwise.core.pagination import Page, keyset_page
 from deskwise.core.queries import one
-from deskwise.tickets.choices import ACTIVE_STATES, Visibility
+from deskwise.tickets.choices import ACTIVE_STATES, QUEUE_ORDER, Visibility
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
 from deskwise.tickets.permissions import (
@@ -25,7 +25,6 @@ from deskwise.tickets.permissions import (
     visible_tickets,
 )
 
-QUEUE_ORDER = ("priority", "due_at", "id")
 NEWEST_FIRST = ("-id",)
 TIMELINE_ORDER = ("created_at", "id")
 
@@ -36,7 +35,9 @@ def _visible(user: User | AnonymousUser) -> QuerySet[Ticket]:
 
 def ticket_get(*, user: User | AnonymousUser, pk: int) -> Ticket:
     ticket = one(
-        _visible(user).select_related("requester", "team", "owner", "escalated_to").filter(pk=pk)
+        _visible(user)
+        .select_related("requester", "team", "owner", "escalated_to", "category")
+        .filter(pk=pk)
     )
     if ticket is None:
         raise NotFound(f"There is no ticket DW-{pk}, or you may not see it.")
@@ -48,6 +49,8 @@ QUEUE_ROW = (
     "subject", "status", "priority", "channel", "due_at", "first_response_at", "updated_at",
     "requester__name", "requester__email", "team__name",
     "owner__first_name", "owner__last_name", "owner__username",
+    "red_flags", "frustrated", "expected_start_at", "expected_resolution_at", "estimate_basis",
+    "category__name",
 )  # fmt: skip
 
 
@@ -62,7 +65,7 @@ def ticket_list(
     """The agent's queue: filtered, in priority and deadline order, a page at a time.
     ``row_only`` loads just what a queue row shows."""
     qs = filters.apply(_visible(user), user_id=user.pk, team_ids=team_ids(user))
-    qs = qs.select_related("requester", "team", "owner")
+    qs = qs.select_related("requester", "team", "owner", "category")
     if row_only:
         qs = qs.only(*QUEUE_ROW)
     return keyset_page(qs, ordering=QUEUE_ORDER, cursor=cursor, limit=limit)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from deskwise.accounts.choices import Role
 from deskwise.accounts.models import Contact, Team, User
@@ -25,23 +27,36 @@ from deskwise.core.files import guess_type, human_size, safe_filename
 from deskwise.core.queries import one
 from deskwise.core.text import SUBJECT_MAX, clean_body, clean_line, text_to_html
 from deskwise.notifications.services import email_queue, thread_key_record
+from deskwise.queueing.estimate import STORED, estimate_for, stored_fields
+from deskwise.queueing.model import sentence
 from deskwise.sla.targets import next_due
+from deskwise.tickets.capacity import over_limit, pick_agent
 from deskwise.tickets.choices import (
+    ACTIVE_STATES,
     CONTACT_EVENT,
     LOGGED_CHANNELS,
+    QUEUE_ORDER,
     REFUSAL_HINTS,
     REOPENED_BY_REPLY,
     TRANSITIONS,
     Channel,
     EventKind,
     Impact,
+    Priority,
     Status,
+    TriageClass,
     Urgency,
     Visibility,
 )
 from deskwise.tickets.models import Attachment, Ticket, TimelineEvent
-from deskwise.tickets.permissions import Action, require
+from deskwise.tickets.permissions import Action, require, team_ids
+from deskwise.triage.engine import Triage, triage_request
+from deskwise.triage.flags import LABELS, Flag, make_flag
+from deskwise.triage.models import Category
 from deskwise.triage.priority import priority_for
+from deskwise.triage.signals import SUGGESTED_APPROACH, frustration
+
+logger = logging.getLogger(__name__)
 
 
 def service[**P, R](func: Callable[P, R]) -> Callable[P, R]:
@@ -308,6 +323,96 @@ def _add_participants(
     )
 
 
+@dataclass(frozen=True)
+class _Decided:
+    """What a new ticket's triage settled on."""
+
+    team: Team
+    impact: Impact
+    urgency: Urgency
+    triage_class: str
+    category: Category | None
+    result: Triage
+
+
+def _triage_at_intake(
+    *,
+    subject: str,
+    description: str,
+    requester: Contact,
+    team: Team | None,
+    impact: Impact | None,
+    urgency: Urgency | None,
+    category: Category | None,
+    has_attachment: bool = False,
+) -> _Decided:
+    given: dict[str, str] = {}
+    if impact is not None:
+        given["impact"] = Impact(impact).value
+    if urgency is not None:
+        given["urgency"] = Urgency(urgency).value
+    if team is not None:
+        given["team"] = team.name
+    if category is not None:
+        given["category"] = category.name
+    if settings.DESKWISE_TRIAGE:
+        result = triage_request(
+            subject=subject,
+            text=description,
+            given=given,
+            requester_id=requester.pk,
+            team_id=team.pk if team else None,
+            has_attachment=has_attachment,
+        )
+    else:
+        result = Triage(notes=["Automatic triage is switched off."])
+    proposed_category = result.value("category")
+    if category is None and proposed_category:
+        category = Category.objects.filter(name=proposed_category, is_active=True).first()
+    proposed_team = result.value("team")
+    if team is None and proposed_team:
+        team = Team.objects.filter(name=proposed_team).first()
+    if team is None and category is not None and category.team_id:
+        team = category.team
+    return _Decided(
+        team=team or _default_team(),
+        impact=Impact(impact or result.value("impact") or Impact.PERSON),
+        urgency=Urgency(urgency or result.value("urgency") or Urgency.DEGRADED),
+        triage_class=result.value("triage_class") or "",
+        category=category,
+        result=result,
+    )
+
+
+def _record_triage(ticket: Ticket, decided: _Decided) -> None:
+    """Say on the timeline what triage proposed and flagged, and why."""
+    lines = []
+    for proposal in decided.result.proposals.values():
+        if proposal.source == "given":
+            continue
+        verb = "set to" if proposal.applied else "could be"
+        name = proposal.field.replace("_", " ").capitalize()
+        lines.append(f"{name} {verb} {proposal.value}: {proposal.why}")
+    lines += [f"{flag['label']}: {flag['reason']}" for flag in decided.result.flags]
+    lines += decided.result.notes
+    if not lines:
+        return
+    _append(
+        ticket,
+        kind=EventKind.TRIAGE,
+        visibility=Visibility.INTERNAL,
+        body="\n".join(lines),
+        data={
+            "applied": {
+                p.field: p.value
+                for p in decided.result.proposals.values()
+                if p.applied and p.source != "given"
+            },
+            "flags": [flag["code"] for flag in decided.result.flags],
+        },
+    )
+
+
 # --- services ---------------------------------------------------------------------
 
 
@@ -321,8 +426,9 @@ def open_ticket(
     actor: User | None = None,
     team: Team | None = None,
     owner: User | None = None,
-    impact: Impact = Impact.PERSON,
-    urgency: Urgency = Urgency.DEGRADED,
+    impact: Impact | None = None,
+    urgency: Urgency | None = None,
+    category: Category | None = None,
     participants: Sequence[Contact] = (),
     uploads: Sequence[Upload] = (),
     event_kind: EventKind = EventKind.MESSAGE_IN,
@@ -330,16 +436,19 @@ def open_ticket(
     extra: dict[str, Any] | None = None,
     message_id: str = "",
 ) -> Ticket:
-    """A new request, from any channel: the ticket, its first event, the acknowledgement.
+    """A new request, from any channel: the ticket, its first event, triage,
+    the wait estimate and the acknowledgement.
 
-    ``acknowledge=False`` opens it silently (mail intake does this for senders
-    who were acknowledged many times in a row: a loop). ``extra`` is kept on the
-    first event (mail intake keeps the message's headers and quoted history);
-    ``message_id`` joins the mail that opened it to the ticket's conversation.
+    Impact, urgency, team and category given here are what the requester or
+    agent said and are kept; those left out are proposed by triage (or take the
+    defaults). ``acknowledge=False`` opens it silently (mail intake does this
+    for senders acknowledged many times in a row: a loop). ``extra`` is kept on
+    the first event; ``message_id`` joins the mail that opened it to the
+    ticket's conversation.
     """
     subject = _clean(subject, clean_line, "subject", label="Subject", max_length=SUBJECT_MAX)
     description = _clean(description, clean_body, "description", label="Description")
-    channel, impact, urgency = Channel(channel), Impact(impact), Urgency(urgency)
+    channel = Channel(channel)
     _check_uploads(uploads, channel)
     if actor is not None and not actor.is_agent:
         # Requesters ask for themselves, never on someone else's behalf.
@@ -347,21 +456,39 @@ def open_ticket(
             raise NotAllowed("You can only open requests for yourself.")
         if owner is not None:
             raise NotAllowed("Only agents can choose who works on a request.")
-    team = team or _default_team()
+    decided = _triage_at_intake(
+        subject=subject,
+        description=description,
+        requester=requester,
+        team=team,
+        impact=impact,
+        urgency=urgency,
+        category=category,
+        has_attachment=bool(uploads),
+    )
+    team = decided.team
     if owner is not None:
         _check_owner(owner, team)
+    auto_owner = None
+    if owner is None:
+        auto_owner = pick_agent(team)
     now = clock.now()
-    priority = priority_for(impact=impact, urgency=urgency)
+    priority = priority_for(impact=decided.impact, urgency=decided.urgency)
     ticket = Ticket.objects.create(
         subject=subject,
         requester=requester,
         channel=channel,
         team=team,
-        owner=owner,
-        status=Status.OPEN if owner else Status.NEW,
-        impact=impact,
-        urgency=urgency,
+        owner=owner or auto_owner,
+        status=Status.OPEN if owner or auto_owner else Status.NEW,
+        impact=decided.impact,
+        urgency=decided.urgency,
         priority=priority,
+        triage_class=decided.triage_class,
+        category=decided.category,
+        red_flags=decided.result.flags,
+        frustrated=decided.result.frustrated,
+        triage=decided.result.as_json(),
         due_at=next_due(priority=priority, created_at=now, first_response_at=None),
         created_at=now,
         updated_at=now,
@@ -382,6 +509,23 @@ def open_ticket(
         uploads=uploads,
     )
     ticket.opening_event = event
+    _record_triage(ticket, decided)
+    if auto_owner is not None:
+        Team.objects.filter(pk=team.pk).update(last_assigned=auto_owner)
+        team.last_assigned = auto_owner
+        _append(
+            ticket,
+            kind=EventKind.ASSIGNMENT,
+            visibility=Visibility.INTERNAL,
+            data={"to_owner": _ref(auto_owner), "auto": team.get_auto_assign_display()},
+        )
+        _mail_agent(ticket, auto_owner, "assigned", assigned_by="Automatic assignment")
+    estimate = estimate_for(ticket)
+    if estimate is not None:
+        for name, value in stored_fields(estimate).items():
+            setattr(ticket, name, value)
+        ticket.predicted_start_at = estimate.start
+        ticket.save(update_fields=[*STORED, "predicted_start_at"])
     if message_id:
         thread_key_record(ticket=ticket, message_id=message_id)
     if not acknowledge:
@@ -394,7 +538,8 @@ def open_ticket(
         team_id=team.pk,
         priority=priority,
         channel=channel.label,
-        owner_name=owner.display_name if owner else "",
+        owner_name=getattr(owner or auto_owner, "display_name", ""),
+        wait_sentence=sentence(estimate) if estimate is not None else "",
     )
     return ticket
 
@@ -434,6 +579,9 @@ def add_requester_message(
     data: dict[str, Any] = {**(extra or {})}
     if change:
         data["status"] = change
+    flagged = _notice_frustration(ticket, body)
+    if flagged:
+        data["flag"] = flagged
     event = _append(
         ticket,
         kind=EventKind.MESSAGE_IN,
@@ -450,6 +598,127 @@ def add_requester_message(
     ticket.save()
     _mail_agent(ticket, ticket.owner, "requester_replied", body=body, author=contact.display_name)
     return event
+
+
+def _notice_frustration(ticket: Ticket, body: str) -> dict[str, Any] | None:
+    """Each message from the requester is read for frustration; the first time
+    it shows, the ticket is flagged with a suggested approach. What was seen
+    is kept on the message's own event (one action, one event)."""
+    if ticket.frustrated or not settings.DESKWISE_TRIAGE:
+        return None
+    try:
+        mood = frustration(body, reopen_count=ticket.reopen_count)
+    except Exception:  # advice only: a message always arrives
+        logger.exception("frustration could not be read")
+        return None
+    if not mood.frustrated:
+        return None
+    flag = make_flag(Flag.FRUSTRATED, mood.reason, approach=SUGGESTED_APPROACH)
+    ticket.frustrated = True
+    ticket.red_flags = [f for f in ticket.red_flags if f.get("code") != Flag.FRUSTRATED] + [flag]
+    return {"code": Flag.FRUSTRATED, "set": True, "reason": mood.reason, "score": mood.score}
+
+
+UNSET: Any = object()
+
+
+@service
+def change_triage(
+    *,
+    ticket: Ticket,
+    actor: User,
+    reason: str,
+    triage_class: str | None = UNSET,
+    impact: Impact = UNSET,
+    urgency: Urgency = UNSET,
+    category: Category | None = UNSET,
+    priority: Priority | None = UNSET,
+) -> Ticket:
+    """An agent corrects triage, with a reason. Priority follows the matrix
+    from impact and urgency unless the agent sets it outright. Whether the
+    agent overrode an automatic proposal is kept, to measure triage."""
+    reason = _clean(reason, clean_body, "reason", label="Reason", max_length=2000)
+    ticket = _lock(ticket)
+    require(actor, Action.TRIAGE, ticket)
+    proposals = (ticket.triage or {}).get("proposals", {})
+    changes: dict[str, dict[str, Any]] = {}
+
+    def note(name: str, old: Any, new: Any) -> None:
+        if old == new:
+            return
+        proposal = proposals.get(name) or {}
+        automatic = proposal.get("source") in {"rule", "model"} and proposal.get("applied")
+        changes[name] = {"from": old, "to": new, "overrode": bool(automatic)}
+
+    if triage_class is not UNSET:
+        value = TriageClass(triage_class).value if triage_class else ""
+        note("triage_class", ticket.triage_class, value)
+        ticket.triage_class = value
+    if impact is not UNSET:
+        note("impact", ticket.impact, Impact(impact).value)
+        ticket.impact = Impact(impact)
+    if urgency is not UNSET:
+        note("urgency", ticket.urgency, Urgency(urgency).value)
+        ticket.urgency = Urgency(urgency)
+    if category is not UNSET:
+        note("category", ticket.category.name if ticket.category else None,
+             category.name if category else None)  # fmt: skip
+        ticket.category = category
+    new_priority = (
+        Priority(priority)
+        if priority is not UNSET and priority is not None
+        else priority_for(impact=ticket.impact, urgency=ticket.urgency)
+    )
+    if new_priority != ticket.priority:
+        changes["priority"] = {"from": ticket.priority, "to": int(new_priority), "overrode": False}
+        ticket.priority = new_priority
+        ticket.due_at = next_due(
+            priority=new_priority,
+            created_at=ticket.created_at,
+            first_response_at=ticket.first_response_at,
+        )
+    if not changes:
+        raise Conflict("Nothing changed: the ticket is already triaged that way.")
+    _append(
+        ticket,
+        kind=EventKind.TRIAGE,
+        actor=actor,
+        visibility=Visibility.INTERNAL,
+        body=reason,
+        data={"changes": changes},
+    )
+    ticket.save()
+    return ticket
+
+
+@service
+def set_flag(*, ticket: Ticket, actor: User, code: str, reason: str, on: bool = True) -> Ticket:
+    """An agent raises or clears a red flag, saying why."""
+    reason = _clean(reason, clean_body, "reason", label="Reason", max_length=2000)
+    if code not in LABELS:
+        raise InvalidInput(f"There is no red flag {code!r}.", fields={"code": ["Unknown flag."]})
+    ticket = _lock(ticket)
+    require(actor, Action.TRIAGE, ticket)
+    present = any(f.get("code") == code for f in ticket.red_flags)
+    if on == present:
+        state = "already" if on else "not"
+        raise Conflict(f"{ticket.reference} is {state} flagged “{LABELS[code]}”.")
+    if on:
+        ticket.red_flags = [*ticket.red_flags, make_flag(code, reason, source=actor.display_name)]
+    else:
+        ticket.red_flags = [f for f in ticket.red_flags if f.get("code") != code]
+    if code == Flag.FRUSTRATED:
+        ticket.frustrated = on
+    _append(
+        ticket,
+        kind=EventKind.FLAG,
+        actor=actor,
+        visibility=Visibility.INTERNAL,
+        body=reason,
+        data={"flag": code, "set": on},
+    )
+    ticket.save()
+    return ticket
 
 
 @service
@@ -535,13 +804,14 @@ def log_contact(
     requester: Contact | None = None,
     subject: str = "",
     team: Team | None = None,
-    impact: Impact = Impact.PERSON,
-    urgency: Urgency = Urgency.DEGRADED,
+    impact: Impact | None = None,
+    urgency: Urgency | None = None,
     take: bool = True,
     public: bool = False,
 ) -> Ticket:
     """A phone call, walk-up or chat: a new ticket on the requester's behalf, or an
-    event on an existing one. No ticket, no help."""
+    event on an existing one. No ticket, no help. Impact and urgency the agent
+    leaves out are proposed by triage, as for any other channel."""
     channel = Channel(channel)
     if channel not in LOGGED_CHANNELS:
         raise InvalidInput(
@@ -579,18 +849,74 @@ def log_contact(
     return ticket
 
 
+def _check_capacity(ticket: Ticket, owner: User, *, actor: User, override: bool) -> bool:
+    """Refuse to load an agent past their limit unless a supervisor overrides;
+    True when the limit was overridden (kept on the timeline)."""
+    if ticket.status not in ACTIVE_STATES:
+        return False
+    problem = over_limit(owner)
+    if problem is None:
+        return False
+    if override and actor.is_supervisor:
+        return True
+    if override:
+        raise NotAllowed(f"{problem} Only a supervisor can assign past the limit.")
+    if owner == actor:
+        raise Conflict(
+            f"You have reached your limit of {owner.wip_limit} tickets in progress. Finish or "
+            "hand one over first, or ask a supervisor.",
+            fields={"owner": [problem]},
+        )
+    raise Conflict(
+        f"{problem} A supervisor can assign past the limit.", fields={"owner": [problem]}
+    )
+
+
 @service
 def take_ownership(*, ticket: Ticket, actor: User) -> Ticket:
     ticket = _lock(ticket)
     require(actor, Action.TAKE, ticket)
     if ticket.owner_id == actor.pk:
         raise Conflict(f"You already own {ticket.reference}.")
-    return _assign(ticket, actor=actor, owner=actor, team=None, took=True)
+    overridden = _check_capacity(ticket, actor, actor=actor, override=actor.is_supervisor)
+    return _assign(ticket, actor=actor, owner=actor, team=None, took=True, overridden=overridden)
 
 
 @service
-def assign(*, ticket: Ticket, actor: User, owner: User | None, team: Team | None = None) -> Ticket:
-    """Give a ticket to an agent (or to nobody), optionally in another team."""
+def take_next(*, actor: User) -> Ticket:
+    """Take the top ticket of the queue: unassigned, in one of my teams, in
+    priority and deadline order. Two agents pressing at once get two tickets."""
+    if not actor.is_agent:
+        raise NotAllowed("Only agents take tickets.")
+    problem = over_limit(actor)
+    if problem is not None and not actor.is_supervisor:
+        raise Conflict(
+            f"You have reached your limit of {actor.wip_limit} tickets in progress. Finish or "
+            "hand one over before taking the next."
+        )
+    teams = sorted(team_ids(actor))
+    candidates = Ticket.objects.filter(
+        status__in=sorted(ACTIVE_STATES), owner__isnull=True, team_id__in=teams
+    ).order_by(*QUEUE_ORDER)
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    ticket = candidates.first()
+    if ticket is None:
+        raise Conflict("Nothing is waiting in your teams' queues. Well done.")
+    return _assign(ticket, actor=actor, owner=actor, team=None, took=True, overridden=False)
+
+
+@service
+def assign(
+    *,
+    ticket: Ticket,
+    actor: User,
+    owner: User | None,
+    team: Team | None = None,
+    override: bool = False,
+) -> Ticket:
+    """Give a ticket to an agent (or to nobody), optionally in another team.
+    Past the agent's limit it needs a supervisor and ``override``."""
     ticket = _lock(ticket)
     require(actor, Action.ASSIGN, ticket)
     if (
@@ -601,11 +927,18 @@ def assign(*, ticket: Ticket, actor: User, owner: User | None, team: Team | None
         raise Conflict(f"{ticket.reference} is already assigned to {owner.display_name}.")
     if owner is None and ticket.owner_id is None and (team is None or team.pk == ticket.team_id):
         raise Conflict(f"{ticket.reference} is already unassigned.")
-    return _assign(ticket, actor=actor, owner=owner, team=team, took=False)
+    overridden = _check_capacity(ticket, owner, actor=actor, override=override) if owner else False
+    return _assign(ticket, actor=actor, owner=owner, team=team, took=False, overridden=overridden)
 
 
 def _assign(
-    ticket: Ticket, *, actor: User, owner: User | None, team: Team | None, took: bool
+    ticket: Ticket,
+    *,
+    actor: User,
+    owner: User | None,
+    team: Team | None,
+    took: bool,
+    overridden: bool = False,
 ) -> Ticket:
     new_team = team or ticket.team
     if owner is not None:
@@ -615,6 +948,8 @@ def _assign(
         "to_owner": _ref(owner),
         "took": took,
     }
+    if overridden:
+        data["past_limit"] = True
     if new_team.pk != ticket.team_id:
         data |= {"from_team": _ref(ticket.team), "to_team": _ref(new_team)}
     ticket.owner = owner

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as PydanticError
 
 from deskwise.accounts.services import contact_get_or_create
@@ -25,8 +25,8 @@ from deskwise.core.htmx import render_page
 from deskwise.core.http import AuthedRequest
 from deskwise.tickets import forms as f
 from deskwise.tickets import selectors, services
-from deskwise.tickets.actions import ACTIONS, COMPOSER, SIDEBAR, TicketAction
-from deskwise.tickets.choices import Channel, Priority, Status
+from deskwise.tickets.actions import ACTIONS, COMPOSER, SIDEBAR, TicketAction, clarifying_reply_for
+from deskwise.tickets.choices import Channel, Impact, Priority, Status, Urgency
 from deskwise.tickets.filters import TicketFilters
 from deskwise.tickets.models import Ticket
 
@@ -128,7 +128,10 @@ def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("No such action.")
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     if request.method == "GET":
-        context = {"ticket": ticket, "action": spec, "form": spec.make_form(ticket)}
+        form = spec.make_form(ticket)
+        if action == "reply" and request.GET.get("prefill") == "clarify":
+            form.initial["body"] = clarifying_reply_for(ticket)
+        context = {"ticket": ticket, "action": spec, "form": form}
         return render_page(request, "tickets/action.html", context, partial="panel")
     form = spec.make_form(ticket, request.POST, request.FILES)
     if form.is_valid():
@@ -152,6 +155,19 @@ def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     return render_page(request, "tickets/ticket.html", context, partial="ticket", status=status)
 
 
+@require_POST
+@agent_required
+def next_ticket(request: AuthedRequest) -> HttpResponse:
+    """Take the top ticket of my teams' queue, and open it."""
+    try:
+        ticket = services.take_next(actor=request.user)
+    except ServiceError as exc:
+        messages.info(request, exc.message)
+        return redirect("tickets:queue")
+    messages.success(request, f"{ticket.reference} is yours now.")
+    return redirect("tickets:detail", pk=ticket.pk)
+
+
 @agent_required
 def log_new(request: AuthedRequest) -> HttpResponse:
     """Log a call, walk-up or chat as a new ticket: no ticket, no help."""
@@ -168,8 +184,8 @@ def log_new(request: AuthedRequest) -> HttpResponse:
                 requester=requester,
                 subject=d["subject"],
                 team=d["team"],
-                impact=d["impact"],
-                urgency=d["urgency"],
+                impact=Impact(d["impact"]) if d["impact"] else None,
+                urgency=Urgency(d["urgency"]) if d["urgency"] else None,
                 take=d["take"],
             )
         except ServiceError as exc:

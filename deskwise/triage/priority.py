@@ -1,22 +1,29 @@
-"""Impact x urgency gives priority (ITIL-style default matrix)."""
+"""Impact x urgency gives priority, through the matrix admins may edit
+(the ITIL-style default until they do)."""
 
 from __future__ import annotations
 
+from deskwise.core.memo import timed_memo
 from deskwise.tickets.choices import Impact, Priority, Urgency
+from deskwise.triage.defaults import MATRIX
 
-_IMPACT_RANK = {Impact.ORGANISATION: 1, Impact.TEAM: 2, Impact.PERSON: 3}
-_URGENCY_RANK = {Urgency.BLOCKED: 1, Urgency.DEGRADED: 2, Urgency.CAN_WAIT: 3}
-
-#               blocked  degraded  can wait
-# organisation    P1        P2        P3
-# team            P2        P3        P4
-# person          P3        P4        P4
-DEFAULT_MATRIX: dict[tuple[Impact, Urgency], Priority] = {
-    (impact, urgency): Priority(min(4, _IMPACT_RANK[impact] + _URGENCY_RANK[urgency] - 1))
-    for impact in Impact
-    for urgency in Urgency
+DEFAULT_MATRIX: dict[tuple[str, str], Priority] = {
+    key: Priority(value) for key, value in MATRIX.items()
 }
 
 
+@timed_memo(60)
+def matrix() -> dict[tuple[str, str], Priority]:
+    """The desk's matrix; a missing cell keeps its default."""
+    from deskwise.triage.models import PriorityCell
+
+    cells = dict(DEFAULT_MATRIX)
+    for impact, urgency, priority in PriorityCell.objects.values_list(
+        "impact", "urgency", "priority"
+    ):
+        cells[(impact, urgency)] = Priority(priority)
+    return cells
+
+
 def priority_for(*, impact: str, urgency: str) -> Priority:
-    return DEFAULT_MATRIX[(Impact(impact), Urgency(urgency))]
+    return matrix()[(Impact(impact).value, Urgency(urgency).value)]

@@ -13,6 +13,7 @@ from django.test import Client
 
 from deskwise.accounts.services import api_token_create
 from deskwise.testing import shared_data
+from deskwise.tickets.choices import EventKind
 from deskwise.tickets.models import Ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
@@ -61,6 +62,8 @@ def test_real_issue_texts_become_tickets_or_clear_refusals(desk):
         accepted += 1
         ticket = Ticket.objects.get(pk=response.json()["id"])
         assert ticket.subject == body["subject"].strip()
-        assert ticket.events.get().body_text == body["description"].strip().replace("\r\n", "\n")
+        assert ticket.events.get(kind=EventKind.MESSAGE_IN).body_text == body[
+            "description"
+        ].strip().replace("\r\n", "\n")
         assert page.get(f"/desk/tickets/{ticket.pk}/").status_code == 200
     assert accepted > SAMPLE * 0.9, (accepted, refused)

@@ -53,7 +53,7 @@ class TestOpenTicket:
         ack = mail.outbox[0]
         assert ack.to == [desk.requester.email]
         assert ack.subject == f"[{ticket.reference}] We have your request: VPN drops"
-        assert "We do not yet have enough history" in ack.body
+        assert "we do not yet have enough history" in ack.body
         assert ack.extra_headers["Message-ID"]
 
     def test_priority_follows_the_matrix(self, desk):

@@ -217,3 +217,45 @@ class TestAttachmentDownload:
         ticket = desk.ticket(uploads=[SimpleUploadedFile("shot.png", b"<svg onload=alert(1)>")])
         response = agent_client.get(f"/attachments/{ticket.attachments.get().pk}/shot.png")
         assert response["Content-Disposition"].startswith("attachment;")
+
+
+class TestTriageOnThePage:
+    def test_the_panel_shows_proposals_flags_and_the_clarifying_reply(self, desk, agent_client):
+        ticket = desk.ticket(subject="help", description="it doesnt work", impact=None,
+                             urgency=None)  # fmt: skip
+        html = agent_client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+        assert "Cannot explain the problem" in html
+        assert "Ask the clarifying questions" in html
+        form = agent_client.get(f"/desk/tickets/{ticket.pk}/reply/?prefill=clarify")
+        text = form.content.decode()
+        assert "To help you quickly, could you tell me:" in text
+        assert "1. What exactly happens?" in text
+
+    def test_change_triage_and_flag_from_the_sidebar(self, desk, agent_client):
+        ticket = desk.ticket()
+        response = agent_client.post(
+            f"/desk/tickets/{ticket.pk}/triage/",
+            {"triage_class": "urgent", "impact": "team", "urgency": "blocked",
+             "reason": "Payroll run today"},
+        )  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:2000]
+        response = agent_client.post(
+            f"/desk/tickets/{ticket.pk}/flag/",
+            {"code": "research", "reason": "Needs a macro written", "on": "raise"},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        ticket.refresh_from_db()
+        assert (ticket.triage_class, ticket.priority) == ("urgent", 2)
+        assert [f["code"] for f in ticket.red_flags] == ["research"]
+        queue = agent_client.get("/desk/?view=all").content.decode()
+        assert "Needs extensive research or training" in queue
+
+    def test_take_the_next_ticket_button(self, desk, agent_client):
+        ticket = desk.ticket()
+        response = agent_client.post("/desk/next/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/desk/tickets/{ticket.pk}/"
+        ticket.refresh_from_db()
+        assert ticket.owner == desk.agent
+        again = agent_client.post("/desk/next/", follow=True)
+        assert "Nothing is waiting" in again.content.decode()

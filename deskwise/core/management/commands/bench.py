@@ -23,14 +23,29 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from deskwise.accounts.models import User
 from deskwise.accounts.services import api_token_create
 from deskwise.bench import fill as filler
-from deskwise.bench import load
+from deskwise.bench import load, triage_eval, wait_sim
 from deskwise.bench import mail as mail_bench
 from deskwise.tickets.models import Ticket
+
+
+def _split_timing() -> float:
+    """Milliseconds to split a reply from a 100 KB quoted thread (best of 25)."""
+    from deskwise.bench.mail import long_thread
+    from deskwise.mail.quotes import split_reply
+
+    text = long_thread(100_000)
+    best = float("inf")
+    for _ in range(25):
+        started = time.perf_counter()
+        split_reply(text)
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 2)
 
 
 class Command(BaseCommand):
@@ -55,6 +70,11 @@ class Command(BaseCommand):
             "--mail-messages", type=int, default=1000, help="Messages for the mail intake run."
         )
         parser.add_argument("--only-mail", action="store_true", help="Skip the web scenarios.")
+        parser.add_argument(
+            "--skip-evaluations",
+            action="store_true",
+            help="Skip the triage classifier evaluation and the wait simulation.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not load.wrk_available():
@@ -71,9 +91,27 @@ class Command(BaseCommand):
                 f"in {time.monotonic() - started:.0f} s."
             )
         results = [] if options["only_mail"] else self._web(options)
-        self.stderr.write(f"Mail intake: {options['mail_messages']:,} messages...")
+        self.stderr.write(f"Mail intake: {options['mail_messages']:,} messages, triage on...")
         mail_report = mail_bench.run(options["mail_messages"])
         DBTaskResult.objects.all().delete()  # the acknowledgements it queued
+        self.stderr.write("Mail intake again, triage off...")
+        with override_settings(DESKWISE_TRIAGE=False):
+            untriaged = mail_bench.run(options["mail_messages"])
+        DBTaskResult.objects.all().delete()
+        triage_cost = {
+            "messages_per_second_triage_on": mail_report["messages_per_second"],
+            "messages_per_second_triage_off": untriaged["messages_per_second"],
+            "slowdown": round(
+                1 - mail_report["messages_per_second"] / untriaged["messages_per_second"], 3
+            ),
+        }
+        evaluations: dict[str, Any] = {}
+        if not options["skip_evaluations"]:
+            self.stderr.write("Triage classifier on the labelled request sets...")
+            evaluations["triage_classifier"] = triage_eval.run()
+            self.stderr.write("Wait estimator in a seeded simulation...")
+            evaluations["wait_estimator"] = wait_sim.run()
+            evaluations["reply_split_100kb_ms"] = _split_timing()
         report = {
             "database": connection.vendor,
             "tickets": Ticket.objects.count(),
@@ -82,6 +120,8 @@ class Command(BaseCommand):
             "seconds_per_scenario": options["seconds"],
             "scenarios": {r.name: r.as_dict() for r in results},
             "mail_ingest": mail_report,
+            "triage_cost_at_intake": triage_cost,
+            **evaluations,
         }
         text = json.dumps(report, indent=2)
         self.stdout.write(text)
