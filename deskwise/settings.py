@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "deskwise.tickets",
     "deskwise.triage",
     "deskwise.queueing",
+    "deskwise.responses",
+    "deskwise.outcomes",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",

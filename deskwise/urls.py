@@ -20,6 +20,7 @@ def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLRe
 api_patterns, api_app, api_namespace = api.urls
 urlpatterns = [
     path("", include("deskwise.accounts.urls")),
+    path("desk/", include("deskwise.outcomes.urls")),
     path("desk/", include("deskwise.tickets.urls")),
     path("portal/", include("deskwise.portal.urls")),
     path("desk/mail/", include("deskwise.mail.urls")),

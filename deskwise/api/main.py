@@ -147,6 +147,7 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
+    from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
     from deskwise.tickets.api import queue_router
     from deskwise.tickets.api import router as tickets_router
     from deskwise.triage.api import measures_router
@@ -157,6 +158,9 @@ def _mount() -> None:
     api.add_router("/queue", queue_router)
     api.add_router("/categories", triage_router)
     api.add_router("/triage", measures_router)
+    api.add_router("/tickets", decisions_router)
+    api.add_router("/declines", register_router)
+    api.add_router("/off-channel", off_channel_router)
 
 
 _mount()

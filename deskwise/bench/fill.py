@@ -228,6 +228,9 @@ def _rows(
             first_response,
             resolved,
             closed,
+            False,
+            "{}",
+            "",
         )
         body = BODIES[ticket_id % len(BODIES)].format(n=n_subject)
         events: list[tuple[object, ...]] = []
@@ -326,6 +329,9 @@ TICKET_COLUMNS = (
     "first_response_at",
     "resolved_at",
     "closed_at",
+    "frustrated",
+    "triage",
+    "estimate_basis",
 )
 EVENT_COLUMNS = (
     "id",

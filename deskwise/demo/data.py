@@ -85,6 +85,21 @@ def status(at: int, who: str, to: str, reason: str) -> tuple[int, str, dict[str,
     return (at, "status", {"who": who, "to": to, "reason": reason})
 
 
+def decide(
+    at: int,
+    who: str,
+    kind: str,
+    reason: str,
+    message: str,
+    *,
+    alternatives: list[dict[str, str]] | None = None,
+    days: int | None = None,
+) -> tuple[int, str, dict[str, Any]]:
+    """Defer (with ``days`` until the expected date) or decline, with a reason code."""
+    return (at, "decide", {"who": who, "kind": kind, "reason": reason, "message": message,
+                           "alternatives": alternatives or [], "days": days})  # fmt: skip
+
+
 def escalate(at: int, who: str, reason: str, to_user: str | None = None,
              to_team: str | None = None) -> tuple[int, str, dict[str, Any]]:  # fmt: skip
     return (at, "escalate", {"who": who, "reason": reason, "to_user": to_user, "to_team": to_team})
@@ -494,14 +509,18 @@ STORIES: list[Story] = [
         impact="team",
         steps=[
             take(H, "priya"),
-            status(
+            decide(
                 2 * H,
                 "priya",
-                "deferred",
-                "Laptop replacements follow the hardware cycle: "
-                "the marketing team's machines are in the January batch. Meanwhile we can "
-                "add memory to the two machines used for video, which helps most with "
-                "editing.",
+                "defer",
+                "needs_approval",
+                "Hello Mei,\n\nThank you for asking: slow laptops make video work painful. "
+                "Laptop replacements follow the hardware cycle, and the marketing team's "
+                "machines are in the January batch, so we will replace them then. Meanwhile "
+                "we can add memory to the two machines used for video, which helps most with "
+                "editing: reply and we will book it.\n\nPriya",
+                alternatives=[{"kind": "text", "label": "More memory for the two video laptops"}],
+                days=40,
             ),
         ],
     ),
@@ -513,14 +532,16 @@ STORIES: list[Story] = [
         urgency="can_wait",
         steps=[
             take(H, "lena"),
-            status(
+            decide(
                 90,
                 "lena",
-                "declined",
-                "Personal VPN software is not allowed on work "
-                "laptops because it bypasses our security filtering. On trips you can "
-                "use your own device for streaming; the company VPN is there for work "
-                "systems.",
+                "decline",
+                "unsupported",
+                "Hello James,\n\nI understand wanting your shows on the road. Personal VPN "
+                "software is not allowed on work laptops because it bypasses our security "
+                "filtering. On trips you can use your own device for streaming; the company "
+                "VPN is there for work systems.\n\nLena",
+                alternatives=[{"kind": "text", "label": "Stream on a personal device"}],
             ),
         ],
     ),

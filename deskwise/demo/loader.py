@@ -196,6 +196,20 @@ def _agent_step(
             services.log_contact(actor=who, channel=channel, body=args["body"], ticket=ticket)
         case "resolve":
             services.resolve(ticket=ticket, actor=who, resolution=args["body"])
+        case "decide":
+            from deskwise.outcomes import services as outcomes
+            from deskwise.outcomes.models import DecisionReason
+
+            days = args["days"]
+            outcomes.decide(
+                ticket=ticket,
+                actor=who,
+                kind=args["kind"],
+                reason=DecisionReason.objects.get(code=args["reason"]),
+                message=args["message"],
+                alternatives=args["alternatives"],
+                expected_date=(clock.now() + dt.timedelta(days=days)).date() if days else None,
+            )
         case "status":
             services.transition(
                 ticket=ticket, actor=who, to=Status(args["to"]), reason=args["reason"]

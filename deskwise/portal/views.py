@@ -60,7 +60,13 @@ def home(request: AuthedRequest) -> HttpResponse:
 @requester_view
 def new_request(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = RequestForm(request.POST or None, request.FILES or None)
+    # A link from the desk ("please submit a ticket") fills the form in.
+    initial = {
+        name: request.GET.get(name, "")[:limit]
+        for name, limit in (("subject", 200), ("description", 4000))
+        if request.GET.get(name)
+    }
+    form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -131,6 +131,7 @@ class EventKind(models.TextChoices):
     DELIVERY_FAILURE = "delivery_failure", "Mail not delivered"
     TRIAGE = "triage", "Triage"
     FLAG = "flag", "Red flag"
+    DECISION = "decision", "Deferral or decline"
 
 
 # The contact an agent logs maps to the event that documents it.
@@ -141,7 +142,8 @@ CONTACT_EVENT = {
 }
 # Events that carry words somebody wrote (rather than a change of state).
 MESSAGE_KINDS = frozenset({EventKind.MESSAGE_IN, EventKind.REPLY, EventKind.NOTE, EventKind.CALL,
-                           EventKind.WALK_UP, EventKind.CHAT, EventKind.RESOLUTION})  # fmt: skip
+                           EventKind.WALK_UP, EventKind.CHAT, EventKind.RESOLUTION,
+                           EventKind.DECISION})  # fmt: skip
 
 
 class Visibility(models.TextChoices):

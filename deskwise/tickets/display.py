@@ -108,7 +108,14 @@ _VERBS = {
 }
 
 
+def decision_verb(event: TimelineEvent) -> str:
+    kind = ((event.data or {}).get("decision") or {}).get("kind")
+    return "deferred it" if kind == "defer" else "declined it"
+
+
 def event_verb(event: TimelineEvent) -> str:
+    if event.kind == EventKind.DECISION:
+        return decision_verb(event)
     verb = _VERBS.get(EventKind(event.kind), EventKind(event.kind).label.lower())
     if event.kind == EventKind.MESSAGE_IN and event.channel:
         verb += f" via {event.get_channel_display().lower()}"

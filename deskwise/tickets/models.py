@@ -72,6 +72,11 @@ class Ticket(models.Model):
     # ("overload", "horizon", "closed").
     estimate_basis = models.CharField(max_length=12, blank=True)
 
+    # A deferred ticket comes back by itself at this time; ``back_at`` marks it
+    # at the top of its owner's queue until the owner acts on it.
+    deferred_until = models.DateTimeField(null=True, blank=True)
+    back_at = models.DateTimeField(null=True, blank=True)
+
     # The next deadline: first response until there is one, then resolution.
     due_at = models.DateTimeField()
     escalated_to = models.ForeignKey(
@@ -124,6 +129,14 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-id"], name="ticket_requester"),
             models.Index(fields=["escalated_to", "status"], name="ticket_escalated"),
             models.Index(fields=["team", "created_at"], name="ticket_team_created"),
+            models.Index(
+                fields=["deferred_until"],
+                name="ticket_deferred_until",
+                condition=Q(status="deferred"),
+            ),
+            models.Index(
+                fields=["owner", "-back_at"], name="ticket_back", condition=Q(back_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

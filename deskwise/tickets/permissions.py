@@ -31,6 +31,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CLOSE = "close"
     TRIAGE = "triage"
+    DECIDE = "decide"  # defer or decline
     REQUESTER_MESSAGE = "requester_message"
     CONFIRM = "confirm"
 

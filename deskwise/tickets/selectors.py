@@ -71,6 +71,16 @@ def ticket_list(
     return keyset_page(qs, ordering=QUEUE_ORDER, cursor=cursor, limit=limit)
 
 
+def back_from_deferral(*, user: User, limit: int = 10) -> list[Ticket]:
+    """The agent's tickets back from deferral that they have not taken up
+    again: shown at the top of their queue."""
+    return list(
+        Ticket.objects.filter(owner=user, back_at__isnull=False, status__in=sorted(ACTIVE_STATES))
+        .only("pk", "subject", "priority", "back_at", "status")
+        .order_by("-back_at")[:limit]
+    )
+
+
 def requester_ticket_list(
     *, user: User, cursor: str | None = None, limit: int = 25
 ) -> Page[Ticket]:

@@ -171,6 +171,8 @@ def _append(
     if uploads:
         _store_uploads(event, uploads)
     ticket.updated_at = now
+    if ticket.back_at is not None and actor is not None and actor.pk == ticket.owner_id:
+        ticket.back_at = None  # back from deferral, and the owner has taken it up
     return event
 
 

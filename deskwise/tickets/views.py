@@ -23,6 +23,7 @@ from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.files import is_inline_image
 from deskwise.core.htmx import render_page
 from deskwise.core.http import AuthedRequest
+from deskwise.responses.selectors import reply_templates
 from deskwise.tickets import forms as f
 from deskwise.tickets import selectors, services
 from deskwise.tickets.actions import ACTIONS, COMPOSER, SIDEBAR, TicketAction, clarifying_reply_for
@@ -68,6 +69,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         "next_query": urlencode([*filters.as_query(), ("cursor", page.next_cursor or "")]),
         "filter_query": urlencode(filters.as_query()),
         "counts": selectors.queue_counts(user=user),
+        "back": selectors.back_from_deferral(user=user) if filters.view == "mine" else [],
         "teams": teams,
         "agents": agents,
         "statuses": Status,
@@ -108,7 +110,17 @@ def _ticket_context(
         if failed_form is not None
         else [],
         "is_owner": ticket.owner_id == request.user.pk,
+        "reply_templates": reply_templates(),
     }
+
+
+def _from_template(ticket: Ticket, request: AuthedRequest, pk: int) -> str:
+    """A reply started from a response template, for the agent to edit."""
+    from deskwise.outcomes.views import reply_context
+    from deskwise.responses.render import render
+    from deskwise.responses.selectors import template_get
+
+    return render(template_get(pk).body, reply_context(ticket, request.user)).text
 
 
 @require_GET
@@ -131,6 +143,8 @@ def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         form = spec.make_form(ticket)
         if action == "reply" and request.GET.get("prefill") == "clarify":
             form.initial["body"] = clarifying_reply_for(ticket)
+        elif action == "reply" and request.GET.get("template", "").isdigit():
+            form.initial["body"] = _from_template(ticket, request, int(request.GET["template"]))
         context = {"ticket": ticket, "action": spec, "form": form}
         return render_page(request, "tickets/action.html", context, partial="panel")
     form = spec.make_form(ticket, request.POST, request.FILES)
