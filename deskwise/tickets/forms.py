@@ -57,7 +57,7 @@ class StatusForm(DeskForm):
         label="New status",
         choices=[
             (s.value, s.label)
-            for s in (Status.OPEN, Status.WAITING, Status.DEFERRED, Status.DECLINED)
+            for s in (Status.OPEN, Status.WAITING)
         ],
     )
     reason = BodyField(label="Reason", required=False, rows=2, max_length=2000)

@@ -1040,6 +1040,15 @@ def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> 
     )
     ticket = _lock(ticket)
     require(actor, Action.TRANSITION, ticket)
+    if to in {Status.DEFERRED, Status.DECLINED} and to in TRANSITIONS[Status(ticket.status)]:
+        # Saying no has its own dialog: a reason from the list, the alternatives
+        # offered, a date for a deferral, and the reply; and it is registered.
+        verb = "Defer" if to == Status.DEFERRED else "Decline"
+        raise InvalidInput(
+            f"Use {verb}… on the ticket (or POST /api/v1/tickets/{ticket.pk}/{verb.lower()}): "
+            "it records the reason, the alternatives offered and the reply.",
+            fields={"to": [f"{verb} has its own action."]},
+        )
     change = _set_status(ticket, to, reason=reason)
     _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
     ticket.save()

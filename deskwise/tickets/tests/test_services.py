@@ -338,6 +338,19 @@ def _drive(ticket: Ticket, desk, to: Status) -> None:
         services.close(ticket=ticket, actor=desk.agent)
     elif to == Status.OPEN and ticket.status in {Status.RESOLVED, Status.CLOSED, Status.DECLINED}:
         services.reopen(ticket=ticket, actor=desk.agent, reason="Back.")
+    elif to in {Status.DEFERRED, Status.DECLINED}:
+        from deskwise.outcomes import services as outcomes
+        from deskwise.outcomes.models import DecisionReason
+
+        kind = "defer" if to == Status.DEFERRED else "decline"
+        outcomes.decide(
+            ticket=ticket,
+            actor=desk.agent,
+            kind=kind,
+            reason=DecisionReason.objects.get(code="needs_approval"),
+            message="Because.",
+            expected_date=(clock.now() + dt.timedelta(days=3)).date() if kind == "defer" else None,
+        )
     else:
         services.transition(ticket=ticket, actor=desk.agent, to=to, reason="Because.")
 
@@ -377,11 +390,13 @@ def test_transition_table_is_the_only_law(desk, start, to):
         assert exc.value.message  # says why
 
 
-def test_deferring_and_declining_need_a_reason(desk):
+def test_deferring_and_declining_go_through_their_own_dialog(desk):
     ticket = desk.ticket()
-    for status in (Status.DEFERRED, Status.DECLINED):
-        with pytest.raises(InvalidInput, match="Reason is required"):
-            services.transition(ticket=ticket, actor=desk.agent, to=status, reason="  ")
+    for status, verb in ((Status.DEFERRED, "Defer"), (Status.DECLINED, "Decline")):
+        with pytest.raises(InvalidInput, match=f"Use {verb}"):
+            services.transition(ticket=ticket, actor=desk.agent, to=status, reason="Because")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW
 
 
 def test_events_carry_the_service_clock(desk):

@@ -130,7 +130,7 @@ class TestTicketPage:
             ("log", {"channel": "phone", "body": "called", "public": "on"}),
             ("assign", {"owner": desk.supervisor.pk}),
             ("escalate", {"reason": "help", "to_user": desk.supervisor.pk}),
-            ("status", {"to": "deferred", "reason": "after the freeze"}),
+            ("status", {"to": "waiting_on_requester", "reason": "asked for the model"}),
             ("status", {"to": "open"}),
             ("resolve", {"resolution": "done"}),
             ("reopen", {"reason": "came back"}),
