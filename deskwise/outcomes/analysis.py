@@ -24,26 +24,34 @@ Clustering
 Texts become tf-idf vectors (word unigrams and bigrams, English stop words and
 mail pleasantries removed, sublinear tf, l2 norm) after quoted history,
 signatures, links, addresses and ticket references are cut away: those are the
-same in unrelated mail and would make it look alike. Word pairs found in one
-request only are dropped (see :func:`_vectorise`). Measured on 5,000 real
-support queries each from banking77 and clinc150 at the default threshold,
-against keeping them: about 40% more of the pairs of requests that share an
-intent end up together, for 6-7 points less precision (about 0.62-0.67 of the
-pairs put together share an intent); dropping single words as well would put
-most of clinc150's out-of-scope one-offs into clusters through one shared word.
+same in unrelated mail and would make it look alike. Terms found in one
+request only are weighed down (see :func:`_vectorise`). Measured on 5,000
+real support queries each from banking77 and clinc150 at the default
+threshold, against plain tf-idf: 40-50% more of the pairs of requests that
+share an intent end up in one cluster, for 6-9 points less precision (0.63
+and 0.66 of the pairs put in one cluster share an intent, against 0.69 and
+0.75). In the seeded register of the tests, plain tf-idf puts three of the
+twelve "admin rights to install <program>" requests together and leaves nine
+alone; this keeps eleven together.
 
 Requests are grouped by average-linkage agglomerative clustering on cosine
 similarity, cut where the average similarity between two groups falls below
-``threshold`` - the same groups as scikit-learn's ``AgglomerativeClustering``
-(``metric="cosine", linkage="average", distance_threshold=1 - threshold``) or
-scipy's ``linkage(..., "average")``, computed without their ``n x n`` matrix
+``threshold``: the groups of scikit-learn's ``AgglomerativeClustering``
+(``metric="cosine", linkage="average", distance_threshold=1 - threshold``) and
+of scipy's ``linkage(..., "average")`` (checked: identical but for the order
+in which exact ties are broken), computed without their ``n x n`` matrix
 (200 MB at 5,000 rows) or the dense copy of the vectors that cosine needs
-there: see :func:`_average_linkage`. Measured on 5,000 real support queries
-(banking77, clinc150): identical groups, 0.2-0.6 s against 2-2.7 s and about
-300 MB for scipy on the dense matrix. A graph of the pairs above the threshold
-split into connected components does not help: short requests chain through
-common words into one component of nearly every row. At most ``MAX_ROWS``
-most recent rows are analysed.
+there; see :func:`_average_linkage`. Splitting the graph of the pairs above the
+threshold into connected components first does not help: short requests
+chain through common words into one component of nearly every row.
+
+Measured for 5,000 rows (CPU time of the whole call, on a shared machine):
+0.35 s for banking77's queries, 1.1 s for a synthetic register of templated
+requests and one-offs, 1.9 s for long texts (GitHub issues, mostly tf-idf),
+with 5-25 MB at the peak; scikit-learn took 147 s and 650 MB for the
+synthetic register's vectors. The worst case found is 5,000 requests from one
+template with a word of their own each, all exactly as alike: 7.5 s, 32 MB.
+At most ``MAX_ROWS`` most recent rows are analysed.
 """
 
 from __future__ import annotations
@@ -66,8 +74,9 @@ from sklearn.preprocessing import normalize
 
 MAX_ROWS = 5_000
 """Rows analysed by :func:`clusters`, the most recent first; older ones are left out."""
-MAX_CHARS = 5_000
-"""Characters of a request's text that are read; the gist is at the start."""
+MAX_CHARS = 1_000
+"""Characters of a request's text that are read: the gist is at the start, and
+what follows (logs, stack traces, pasted mail) costs time and says little."""
 MAX_FEATURES = 50_000
 UNIQUE_WORD_WEIGHT = 0.7
 """Share of its tf-idf weight a word keeps when no other request uses it (see _vectorise)."""
@@ -80,13 +89,18 @@ EXCERPT = 120
 NAME = 60
 """Characters of a requester's name or a reason shown there."""
 BLOCK = 500
-"""Groups whose similarities to all others are computed at once: bounds the
-memory of one sparse product even when every request reads like every other."""
+"""Most groups whose similarities to all others are computed at once."""
+BLOCK_PRODUCTS = 250_000
+"""Most similarities computed at once (fewer groups a block when there are many
+groups): bounds the memory of a block even when every request reads like every
+other, when each of its rows is as long as the number of groups."""
 DAYS_PER_MONTH = 365.25 / 12
 RISE = 1.5
 """A half of the window must hold this many times the other's count, and at
 least ``MIN_CHANGE`` more requests, for a trend to be called rising or falling."""
 MIN_CHANGE = 2
+SLOW_ROUND = 20
+"""A round that merges fewer than one in this many waiting groups hands over to the chain."""
 _EPSILON = 1e-9
 
 Trend = Literal["rising", "steady", "falling", "new"]
@@ -156,7 +170,8 @@ class Cluster:
     """Requests that read alike, and what the register says about them.
 
     ``terms`` are the heaviest words of the group's centroid, those most of
-    its members use first, and ``label`` joins them. ``member_ids`` are the most recent first. The trend compares
+    its members use first, and ``label`` joins them. ``member_ids`` are the
+    most recent first. The trend compares
     ``recent`` (requests in the later half of ``window_start`` .. ``window_end``)
     with ``earlier`` (the half before); ``per_month`` is the rate of the later
     half, at least a month assumed, since that is what a fix would meet.
@@ -276,9 +291,9 @@ _KEEP_BEFORE_CUT = 20
 """Characters (not spaces) that must come before a cut for it to be made: a
 mail that is all history is better read whole than not at all."""
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
-_URL = re.compile(r"\b(?:https?://|www\.)\S{1,500}", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]{1,100}@[\w-]{1,100}(?:\.[\w-]{1,100}){1,10}")
-_REFERENCE = re.compile(r"\b[A-Z]{2,10}-\d{1,10}\b")
+_REFERENCE = re.compile(r"[A-Z]{2,10}-\d{1,10}")
+_REFERENCE_HINT = re.compile(r"[A-Z]-\d")
+_PUNCTUATION = ".,;:!?()[]{}<>\"'"
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr)\s*(?:\[\d{1,4}\])?\s*:\s*)+", re.I)
 # Words every request may carry and that say nothing about what is asked.
 MAIL_WORDS = frozenset(
@@ -295,22 +310,31 @@ WORD_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"
 """Words of two or more characters with at least one letter: no bare numbers."""
 
 
+def _is_noise(word: str) -> bool:
+    """A link, a mail address or @mention, or a ticket reference such as ``DW-1042``."""
+    if "@" in word or "://" in word or word[:4].lower() == "www.":  # links, addresses
+        return True
+    return "-" in word and _REFERENCE.fullmatch(word.strip(_PUNCTUATION)) is not None
+
+
 def clean_text(text: object) -> str:
-    """The part of a request that says what is asked: at most ``MAX_CHARS``
-    characters, without quoted history, signatures, links, mail addresses or
-    ticket references, which unrelated mail shares and which would make it
-    look alike."""
+    """The part of a request that says what is asked, as words separated by
+    spaces: at most ``MAX_CHARS`` characters, without quoted history,
+    signatures, links, mail addresses or ticket references, which unrelated
+    mail shares and which would make it look alike."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     text = _UNSAFE.sub(" ", text[:MAX_CHARS]).replace("\r\n", "\n").replace("\r", "\n")
     text = _SUBJECT_PREFIX.sub("", text)
     cut = _HISTORY.search(text)
-    if cut is not None and len(_SPACES.sub("", text[: cut.start()])) >= _KEEP_BEFORE_CUT:
+    if cut is not None and len("".join(text[: cut.start()].split())) >= _KEEP_BEFORE_CUT:
         text = text[: cut.start()]
-    text = _QUOTED_LINE.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
-    return _REFERENCE.sub(" ", text)
+    if ">" in text:
+        text = _QUOTED_LINE.sub(" ", text)
+    words = text.split()
+    if "@" in text or "/" in text or "www." in text or _REFERENCE_HINT.search(text):
+        words = [word for word in words if not _is_noise(word)]
+    return " ".join(words)
 
 
 def _vectorise(docs: list[str]) -> tuple[Any, list[str]]:
@@ -353,55 +377,90 @@ def _vectorise(docs: list[str]) -> tuple[Any, list[str]]:
 # --- clusters -------------------------------------------------------------------------
 
 
+def _pair_keys(a: IntArray, b: IntArray) -> NDArray[np.int64]:
+    """An order of pairs of groups, the same from either end: the tie-break.
+
+    Nearest ids first, and of two pairs as near, the one whose lower id has
+    no bit in common with the distance: groups 0..7 that all tie pair up as
+    (0, 1), (2, 3)...; the survivors 0, 2, 4, 6 as (0, 2), (4, 6); and so on,
+    like buddies in a memory allocator.
+    """
+    low = np.minimum(a, b).astype(np.int64)
+    distance = np.abs(a - b).astype(np.int64)
+    return (distance << 40) | (((low & distance) != 0).astype(np.int64) << 39) | low
+
+
 def _best_partners(
-    products: Any, own_sizes: FloatArray, sizes: FloatArray, own: IntArray, threshold: float
+    averages: Any, own: IntArray, ids: IntArray, threshold: float
 ) -> tuple[IntArray, FloatArray]:
-    """For each row of ``products`` (summed similarities of some groups to all
-    groups), the group with the highest average similarity at or above the
-    threshold, the lowest index on ties, and that average; ``-1`` for none.
-    ``own`` is each row's own column, which never counts."""
-    n_rows = products.shape[0]
+    """For each row of ``averages`` (the average similarities of the groups at
+    positions ``own`` to every group), the position of the most similar group
+    at or above the threshold, and that average; ``-1`` for none. A group's
+    own column never counts; ``ids`` name the groups at each position.
+
+    Ties go to the pair first in :func:`_pair_keys`' order. Being the same
+    from either end, it makes the best pair of all each other's best, so
+    every round merges; and it pairs off groups that all tie (requests that
+    differ only in a word of their own), where "lowest id first" would have
+    every group wait for the first one, one merge a round.
+    """
+    n_rows = averages.shape[0]
     partner = np.full(n_rows, -1, dtype=np.intp)
     similarity = np.zeros(n_rows)
-    rows = np.repeat(np.arange(n_rows), np.diff(products.indptr))
-    columns = products.indices
-    average = products.data / (own_sizes[rows] * sizes[columns])
-    keep = np.flatnonzero((average >= threshold) & (columns != own[rows]))
-    if not len(keep):
+    entries = np.flatnonzero(averages.data >= threshold)
+    rows = np.searchsorted(averages.indptr, entries, side="right") - 1
+    columns = averages.indices[entries].astype(np.intp)
+    keep = columns != own[rows]
+    rows, columns, value = rows[keep], columns[keep], averages.data[entries[keep]]
+    if not len(rows):
         return partner, similarity
-    rows, columns, average = rows[keep], columns[keep].astype(np.intp), average[keep]
-    order = np.lexsort((columns, -average, rows))
-    rows, columns, average = rows[order], columns[order], average[order]
-    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    partner[rows[first]] = columns[first]
-    similarity[rows[first]] = average[first]
+    # Linear passes over entries in row order (a sort is too slow when most pairs are alike).
+    top = np.maximum.reduceat(value, _starts(rows))
+    best = np.flatnonzero(value == np.repeat(top, np.diff(np.r_[_starts(rows), len(rows)])))
+    rows, columns, value = rows[best], columns[best], value[best]
+    keys = _pair_keys(ids[own[rows]], ids[columns])
+    first_key = np.minimum.reduceat(keys, _starts(rows))
+    ends = np.diff(np.r_[_starts(rows), len(rows)])
+    chosen = np.flatnonzero(keys == np.repeat(first_key, ends))
+    chosen = chosen[_starts(rows[chosen])]
+    partner[rows[chosen]] = columns[chosen]
+    similarity[rows[chosen]] = value[chosen]
     return partner, similarity
+
+
+def _starts(ordered: IntArray) -> IntArray:
+    """Where each run of equal values begins in a sorted, non-empty array."""
+    return np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
 
 
 def _average_linkage(matrix: Any, threshold: float) -> list[IntArray]:
     """Average-linkage groups of the rows of ``matrix`` (unit vectors), cut where
     the average cosine similarity of two groups falls below ``threshold``.
 
-    The average similarity of two groups is the dot product of their summed
-    vectors over the product of their sizes, so only sparse products are
-    needed, never the pairwise matrix. Groups merge in rounds: every pair
-    of groups that are each other's most similar (at the threshold or above)
-    merges at once. Average linkage is reducible (a merged group is never
+    The average similarity of two groups is the dot product of their
+    centroids, so only sparse products are needed, never the pairwise matrix,
+    and at most ``BLOCK`` groups' products are held at once. Groups merge in
+    rounds: every pair of groups that are each other's most similar (at the
+    threshold or above) merges at once. Average linkage is reducible (a merged group is never
     more similar to a third than the closer of its parts), so such pairs
     merge in any order with the same result as merging the closest pair
     first, one at a time; a group whose best partner falls short is final;
     and only groups that merged, or whose partner did, need their partner
-    looked up again. Every row ends in exactly one group, singletons too.
+    looked up again. Identical rows start as one group (they are alike at
+    1.0, the first merges anyway). When a round merges few groups, the
+    nearest-neighbour chain finishes the work (see :func:`_chain`). Every row
+    ends in exactly one group, singletons too.
     """
     rows = matrix.tocsr()
+    rows.sort_indices()
     n = rows.shape[0]
     threshold -= _EPSILON
-    labels = np.arange(n)
-    size = np.ones(n)
+    labels = _duplicates(rows)  # identical rows are alike at 1.0: they merge first
+    size = np.bincount(labels, minlength=n).astype(np.float64)
     final = np.zeros(n, dtype=bool)
     partner = np.full(n, -1, dtype=np.intp)
     similarity = np.zeros(n)
-    stale = np.arange(n)
+    stale = np.flatnonzero(size)
     while True:
         active = np.flatnonzero((size > 0) & ~final)
         if len(active) < 2:
@@ -410,18 +469,17 @@ def _average_linkage(matrix: Any, threshold: float) -> list[IntArray]:
         position[active] = np.arange(len(active))
         of_row = position[labels]
         members = np.flatnonzero(of_row >= 0)
-        indicator = sparse.csr_matrix(
-            (np.ones(len(members)), (of_row[members], members)), shape=(len(active), n)
-        )
-        sums = (indicator @ rows).tocsr()
-        transposed = sums.T.tocsr()
-        sizes = size[active]
+        shares = 1.0 / size[labels[members]]  # centroids: their products are the averages
+        indicator = sparse.csr_matrix((shares, (of_row[members], members)), shape=(len(active), n))
+        centroids = (indicator @ rows).tocsr()
+        transposed = centroids.T.tocsr()
         stale = stale[(size[stale] > 0) & ~final[stale]]
-        for start in range(0, len(stale), BLOCK):
-            groups = stale[start : start + BLOCK]
+        block = max(1, min(BLOCK, BLOCK_PRODUCTS // len(active)))
+        for start in range(0, len(stale), block):
+            groups = stale[start : start + block]
             own = position[groups]
             best, value = _best_partners(
-                (sums[own] @ transposed).tocsr(), sizes[own], sizes, own, threshold
+                (centroids[own] @ transposed).tocsr(), own, active, threshold
             )
             partner[groups] = np.where(best >= 0, active[np.maximum(best, 0)], -1)
             similarity[groups] = value
@@ -431,7 +489,7 @@ def _average_linkage(matrix: Any, threshold: float) -> list[IntArray]:
             break
         pairs = waiting[(partner[partner[waiting]] == waiting) & (waiting < partner[waiting])]
         kept, gone = pairs, partner[pairs]
-        if not len(pairs):  # ties can hide every mutual pair; the closest pair always merges
+        if not len(pairs):  # a safety net: the best pair of all is always mutual
             closest = int(waiting[np.argmax(similarity[waiting])])
             ends = sorted((closest, int(partner[closest])))
             kept, gone = np.array(ends[:1], dtype=np.intp), np.array(ends[1:], dtype=np.intp)
@@ -443,9 +501,77 @@ def _average_linkage(matrix: Any, threshold: float) -> list[IntArray]:
         changed = np.zeros(n, dtype=bool)
         changed[kept] = True
         changed[gone] = True
+        if len(kept) * SLOW_ROUND < len(waiting):
+            _chain(rows, labels, size, final, threshold)
+            break
         waiting = waiting[size[waiting] > 0]
         stale = waiting[changed[waiting] | changed[partner[waiting]]]
     return _groups(labels)
+
+
+def _chain(
+    rows: Any, labels: IntArray, size: FloatArray, final: NDArray[np.bool_], threshold: float
+) -> None:
+    """Finish :func:`_average_linkage` with the nearest-neighbour chain, in place.
+
+    Rounds stall when one group is the best partner of many (a tight core
+    that looser requests join one at a time, each in its own round, while
+    all the others look up their partner again). The chain pays one look-up
+    per step instead: from any group, step to its most similar group until
+    two are each other's most similar, merge those and go on from the group
+    before them. Reducibility makes that the same result again.
+    """
+    n = rows.shape[0]
+    by_term = rows.T.tocsr()
+    chain: list[int] = []
+    merged: list[int] = []  # merged groups wait for their own turn at the chain's start
+    candidates = iter(np.flatnonzero((size > 0) & ~final).tolist())
+    while True:
+        while merged and not chain:
+            group = merged.pop()
+            if size[group] > 0 and not final[group]:
+                chain.append(group)
+        if not chain:
+            start = next((g for g in candidates if size[g] > 0 and not final[g]), None)
+            if start is None:
+                return
+            chain.append(start)
+        group = chain[-1]
+        previous = chain[-2] if len(chain) > 1 else -1
+        members = (labels == group).astype(np.float64)
+        totals = np.bincount(labels, weights=rows @ (by_term @ members), minlength=n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            averages = totals / (size[group] * size)
+        averages[(size == 0) | final] = -np.inf
+        averages[group] = -np.inf
+        best = int(np.argmax(averages))
+        if previous >= 0 and averages[previous] >= averages[best]:
+            best = previous  # ties go back down the chain, which keeps it from cycling
+        if averages[best] < threshold:
+            final[group] = True
+            chain.pop()
+        elif best == previous:
+            chain.pop()
+            chain.pop()
+            kept, gone = min(group, best), max(group, best)
+            labels[labels == gone] = kept
+            size[kept] += size[gone]
+            size[gone] = 0.0
+            merged.append(kept)
+        else:
+            chain.append(best)
+
+
+def _duplicates(rows: Any) -> IntArray:
+    """Each row's first identical row (itself when it has none)."""
+    first: dict[tuple[bytes, bytes], int] = {}
+    labels = np.arange(rows.shape[0])
+    for row in range(rows.shape[0]):
+        begin, end = rows.indptr[row], rows.indptr[row + 1]
+        if begin < end:
+            key = (rows.indices[begin:end].tobytes(), rows.data[begin:end].tobytes())
+            labels[row] = first.setdefault(key, row)
+    return labels
 
 
 def _groups(labels: NDArray[Any]) -> list[IntArray]:

@@ -8,6 +8,7 @@ import io
 import random
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
+from sklearn.cluster import AgglomerativeClustering
 
 from deskwise.outcomes import analysis
 from deskwise.outcomes.analysis import (
@@ -327,12 +329,25 @@ def synthetic_texts(count: int, seed: int) -> list[str]:
     return texts
 
 
+@pytest.mark.parametrize("chain_early", [False, True], ids=["rounds", "chain"])
 @pytest.mark.parametrize(("seed", "threshold"), [(1, 0.35), (2, 0.2), (3, 0.5), (4, 0.35)])
 def test_the_groups_are_those_of_average_linkage_on_the_full_matrix(
-    seed: int, threshold: float
+    seed: int, threshold: float, chain_early: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sparse rounds give what scipy's average linkage gives on the dense
-    cosine distance matrix cut at ``1 - threshold``."""
+    """The sparse rounds, and the chain that finishes them, give what scipy's
+    average linkage gives on the dense cosine distance matrix cut at
+    ``1 - threshold``, and what scikit-learn's agglomerative clustering gives
+    on the dense vectors."""
+    chained: list[int] = []
+    if chain_early:
+        monkeypatch.setattr(analysis, "SLOW_ROUND", 0)  # every round is slow: chain after one
+        chain = analysis._chain
+
+        def counted(*args: Any) -> None:
+            chained.append(1)
+            chain(*args)
+
+        monkeypatch.setattr(analysis, "_chain", counted)
     matrix, _ = analysis._vectorise(synthetic_texts(400, seed))
     matrix = matrix[np.flatnonzero(np.diff(matrix.indptr))]
     distance = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)
@@ -343,6 +358,25 @@ def test_the_groups_are_those_of_average_linkage_on_the_full_matrix(
     found = {frozenset(g.tolist()) for g in analysis._average_linkage(matrix, threshold)}
     assert found == expected
     assert sum(len(g) for g in found) == matrix.shape[0]
+    learnt = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - threshold
+    ).fit(matrix.toarray())
+    by_sklearn = {
+        frozenset(np.flatnonzero(learnt.labels_ == label).tolist()) for label in set(learnt.labels_)
+    }
+    assert found == by_sklearn
+    assert bool(chained) == chain_early
+
+
+def test_requests_that_all_tie_pair_off_into_one_cluster() -> None:
+    """Requests from one template that differ by a word of their own are all
+    equally alike: they end in one cluster, and identical ones count as many."""
+    template = "Create a user account, mailbox, VPN access and laptop for the new starter {}"
+    names = [f"zz{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(300)]
+    rows = [row(i, template.format(name)) for i, name in enumerate(names)]
+    rows += [row(1000 + i, template.format("same")) for i in range(20)]
+    (found,) = clusters(rows, now=NOW)
+    assert found.size == 320
 
 
 @settings(max_examples=30, deadline=None)

@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from deskwise.accounts.models import Contact
+from deskwise.accounts.services import contact_get_or_create
 from deskwise.core import clock
 from deskwise.core.errors import Conflict, InvalidInput, NotAllowed
 from deskwise.outcomes import services
 from deskwise.outcomes.models import Decision, DecisionReason, OffChannelRequest, Where
 from deskwise.outcomes.selectors import RegisterFilters, bypass_report, register_page
 from deskwise.outcomes.tasks import return_deferred_tickets
-from deskwise.testing import ContactFactory
 from deskwise.tickets import services as ticket_services
 from deskwise.tickets.choices import EventKind, Status
 from deskwise.tickets.tests.test_api import api, post
@@ -22,6 +23,10 @@ from deskwise.tickets.tests.test_api import api, post
 pytestmark = pytest.mark.django_db
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+
+
+def person(email: str, name: str = "") -> Contact:
+    return contact_get_or_create(email=email, name=name)
 
 
 def reason(code: str) -> DecisionReason:
@@ -304,7 +309,7 @@ class TestDialog:
 
 class TestOffChannel:
     def test_as_a_ticket_at_once(self, desk):
-        someone = ContactFactory(email="pat@example.com", name="Pat Lee")
+        someone = person("pat@example.com", "Pat Lee")
         logged = services.log_off_channel(
             actor=desk.agent,
             requester=someone,
@@ -320,7 +325,7 @@ class TestOffChannel:
         assert first.data["off_channel"]["where"] == "hallway"
 
     def test_or_a_friendly_please_submit_with_a_prefilled_link(self, desk, mailoutbox, run_tasks):
-        someone = ContactFactory(email="pat@example.com", name="Pat Lee")
+        someone = person("pat@example.com", "Pat Lee")
         with run_tasks():
             logged = services.log_off_channel(
                 actor=desk.agent,
@@ -337,8 +342,8 @@ class TestOffChannel:
         assert "/portal/new/?subject=Can+you+look+at+my+VPN%3F" in mail.body
 
     def test_reports_find_the_favourite_technician(self, desk):
-        pat = ContactFactory(email="pat@example.com", name="Pat Lee")
-        sam = ContactFactory(email="sam@example.com", name="Sam Roe")
+        pat = person("pat@example.com", "Pat Lee")
+        sam = person("sam@example.com", "Sam Roe")
         for _ in range(4):
             services.log_off_channel(
                 actor=desk.agent,
@@ -468,7 +473,7 @@ def test_the_please_submit_link_fills_the_portal_form(desk, client_for):
 
 
 def test_the_nudge_is_sent_once_per_direct_request(desk, client_for, mailoutbox, run_tasks):
-    pat = ContactFactory(email="pat@example.com", name="Pat Lee")
+    pat = person("pat@example.com", "Pat Lee")
     for _ in range(2):
         services.log_off_channel(
             actor=desk.agent, requester=pat, what="Quick one", where=Where.HALLWAY, as_ticket=True
@@ -484,7 +489,7 @@ def test_the_nudge_is_sent_once_per_direct_request(desk, client_for, mailoutbox,
     assert "{{" not in nudges[0].body
     again = client.post("/desk/asked-directly/nudge/", {"requester": pat.pk}, follow=True)
     assert "already nudged" in again.content.decode()
-    other = ContactFactory(email="zoe@example.com")
+    other = person("zoe@example.com")
     refused = client.post("/desk/asked-directly/nudge/", {"requester": other.pk}, follow=True)
     assert "has not asked you directly" in refused.content.decode()
 
