@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "deskwise.queueing",
     "deskwise.responses",
     "deskwise.outcomes",
+    "deskwise.kb",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",
@@ -285,6 +286,11 @@ DESKWISE_TRIAGE_MODEL_MIN_SAMPLES = env_int("DESKWISE_TRIAGE_MODEL_MIN_SAMPLES",
 DESKWISE_TRIAGE = env_bool("DESKWISE_TRIAGE", True)
 # When the desk works, unless a team or an agent says otherwise.
 DESKWISE_WORKING_HOURS = os.environ.get("DESKWISE_WORKING_HOURS", "mon-fri 09:00-17:00")
+
+# --- Knowledge base -------------------------------------------------------------------
+
+# Public articles can be read on the portal without signing in.
+DESKWISE_KB_PUBLIC = env_bool("DESKWISE_KB_PUBLIC", True)
 
 # --- Inbound mail ------------------------------------------------------------------
 

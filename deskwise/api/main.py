@@ -147,6 +147,7 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
+    from deskwise.kb.api import router as kb_router
     from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
     from deskwise.tickets.api import queue_router
     from deskwise.tickets.api import router as tickets_router
@@ -161,6 +162,7 @@ def _mount() -> None:
     api.add_router("/tickets", decisions_router)
     api.add_router("/declines", register_router)
     api.add_router("/off-channel", off_channel_router)
+    api.add_router("/kb", kb_router)
 
 
 _mount()

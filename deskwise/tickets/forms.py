@@ -55,10 +55,7 @@ class AssignForm(DeskForm):
 class StatusForm(DeskForm):
     to = forms.ChoiceField(
         label="New status",
-        choices=[
-            (s.value, s.label)
-            for s in (Status.OPEN, Status.WAITING)
-        ],
+        choices=[(s.value, s.label) for s in (Status.OPEN, Status.WAITING)],
     )
     reason = BodyField(label="Reason", required=False, rows=2, max_length=2000)
 
