@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "deskwise.responses",
     "deskwise.outcomes",
     "deskwise.kb",
+    "deskwise.search",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",

@@ -149,6 +149,8 @@ def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
     from deskwise.kb.api import router as kb_router
     from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
+    from deskwise.search.api import router as search_router
+    from deskwise.search.api import suggest_router
     from deskwise.tickets.api import queue_router
     from deskwise.tickets.api import router as tickets_router
     from deskwise.triage.api import measures_router
@@ -163,6 +165,8 @@ def _mount() -> None:
     api.add_router("/declines", register_router)
     api.add_router("/off-channel", off_channel_router)
     api.add_router("/kb", kb_router)
+    api.add_router("/search", search_router)
+    api.add_router("/kb/suggest", suggest_router)
 
 
 _mount()

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -29,9 +30,17 @@ from django_tasks_db.models import DBTaskResult
 from deskwise.accounts.models import User
 from deskwise.accounts.services import api_token_create
 from deskwise.bench import fill as filler
-from deskwise.bench import load, triage_eval, wait_sim
+from deskwise.bench import kb_bench, load, triage_eval, wait_sim
 from deskwise.bench import mail as mail_bench
 from deskwise.tickets.models import Ticket
+
+SEARCH_QUERIES = ["printer", "vpn drops", "password", "laptop screen", "outlook calendar",
+                  "monitor flickers", "wifi", "licence"]  # fmt: skip
+SUGGEST_QUERIES = [
+    "My batch job was killed and the log says out of memory, what should I ask for?",
+    "How do I connect to the cluster from home when I am not on the campus network?",
+    "I cannot log in to the printer on floor 3 since the password change",
+]
 
 
 def _split_timing() -> float:
@@ -112,6 +121,8 @@ class Command(BaseCommand):
             self.stderr.write("Wait estimator in a seeded simulation...")
             evaluations["wait_estimator"] = wait_sim.run()
             evaluations["reply_split_100kb_ms"] = _split_timing()
+        self.stderr.write("Knowledge base: import, suggestion quality, search speed...")
+        evaluations["knowledge_base"] = kb_bench.run()
         report = {
             "database": connection.vendor,
             "tickets": Ticket.objects.count(),
@@ -200,6 +211,18 @@ class Command(BaseCommand):
                 connections=8,
             ),
             load.Scenario("portal_my_requests", ["/portal/"], requester_cookie, connections=c),
+            load.Scenario(
+                "api_search",
+                [f"/api/v1/search?q={urllib.parse.quote(q)}" for q in SEARCH_QUERIES],
+                bearer,
+                connections=c,
+            ),
+            load.Scenario(
+                "api_kb_suggest",
+                [f"/api/v1/kb/suggest?q={urllib.parse.quote(q)}" for q in SUGGEST_QUERIES],
+                bearer,
+                connections=c,
+            ),
         ]
 
     def _session(self, user: User) -> str:
