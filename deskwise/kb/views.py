@@ -209,6 +209,10 @@ def _save_errors(form: ArticleForm, exc: ServiceError) -> None:
         form.add_error(None, exc.message)
 
 
+# What the article form edits, named as the services take them.
+ARTICLE_FIELDS = ("title", "body", "section", "tags", "visibility", "is_tip", "review_at", "note")
+
+
 @require_http_methods(["GET", "POST"])
 @agent_required
 def desk_new(request: AuthedRequest) -> HttpResponse:
@@ -218,14 +222,7 @@ def desk_new(request: AuthedRequest) -> HttpResponse:
         try:
             article = services.article_create(
                 actor=request.user,
-                title=d["title"],
-                body=d["body"],
-                section=d["section"],
-                tags=d["tags"],
-                visibility=d["visibility"],
-                is_tip=d["is_tip"],
-                review_at=d["review_at"],
-                note=d["note"],
+                **{name: d[name] for name in ARTICLE_FIELDS},
             )
         except ServiceError as exc:
             _save_errors(form, exc)
@@ -247,14 +244,7 @@ def desk_edit(request: AuthedRequest, slug: str) -> HttpResponse:
             article = services.article_update(
                 article=article,
                 actor=request.user,
-                title=d["title"],
-                body=d["body"],
-                section=d["section"],
-                tags=d["tags"],
-                visibility=d["visibility"],
-                is_tip=d["is_tip"],
-                review_at=d["review_at"],
-                note=d["note"],
+                **{name: d[name] for name in ARTICLE_FIELDS},
             )
         except ServiceError as exc:
             _save_errors(form, exc)
