@@ -57,3 +57,20 @@ class ArticleForm(DeskForm):
 class VoteForm(DeskForm):
     helpful = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")])
     q = forms.CharField(required=False, max_length=500)
+
+
+class _Kept(forms.CharField):
+    """Text kept as written, less NUL bytes (which no column stores)."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\x00", "")
+
+
+class SolvedForm(DeskForm):
+    """What the person was asking when an article answered it (the portal's
+    request form, submitted to "This solved it")."""
+
+    # Not limited here: the service scrubs and shortens what it keeps, and
+    # nothing the person wrote should turn "this solved it" into an error.
+    subject = _Kept(required=False)
+    description = _Kept(required=False, strip=False)

@@ -38,6 +38,12 @@ def readable(user: Reader) -> Q:
     return Q(is_archived=False, visibility=Visibility.PUBLIC)
 
 
+def shareable() -> Q:
+    """The articles an agent may send a requester (in a reply, a decline's
+    alternatives or a resolution's tip): public ones, which they can open."""
+    return Q(is_archived=False, visibility=Visibility.PUBLIC)
+
+
 def can_read(user: Reader, article: Article) -> bool:
     if not may_browse(user) or article.is_archived:
         return False

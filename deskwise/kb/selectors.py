@@ -7,6 +7,7 @@ import difflib
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -15,7 +16,7 @@ from deskwise.core.errors import NotFound
 from deskwise.core.pagination import Page, keyset_page
 from deskwise.core.queries import one
 from deskwise.kb.models import Article, ArticleFile, ArticleVersion, Section, Visibility, Vote
-from deskwise.kb.permissions import Reader, is_agent, readable
+from deskwise.kb.permissions import Reader, is_agent, readable, shareable
 
 LIST_ORDER = ("title", "id")
 
@@ -84,6 +85,19 @@ def article_get(
     if article is None:
         raise NotFound("There is no such article, or you may not read it.")
     return article
+
+
+def shared_article(pk: int) -> Article:
+    """An article an agent may send a requester (see ``permissions.shareable``)."""
+    article = Article.objects.filter(shareable(), pk=pk).defer("body", "body_html").first()
+    if article is None:
+        raise NotFound("No such public article.")
+    return article
+
+
+def link_line(article: Article) -> str:
+    """The article as a line of a reply: its title and address, whole."""
+    return f"{article.title}: {settings.BASE_URL}{article.get_absolute_url()}"
 
 
 def tips(limit: int = 3) -> list[Article]:

@@ -43,6 +43,7 @@ TAG_MAX = 40
 TAGS_MAX = 20
 NOTE_MAX = 300
 QUERY_MAX = 2000
+SAME_DEFLECTION = dt.timedelta(hours=1)
 SLUG_MAX = 200
 
 
@@ -399,12 +400,10 @@ def article_import(
 # --- readers' signals ------------------------------------------------------------------
 
 
-@service
-def vote(
-    *, article: Article, user: User | None = None, session_key: str = "", helpful: bool
-) -> Vote:
-    """ "Was this helpful?": one vote per person (or browser session when not
-    signed in). Voting again changes the vote, and the counters follow."""
+def _vote(
+    *, article: Article, user: User | None, session_key: str, helpful: bool
+) -> tuple[Vote, bool]:
+    """The vote, and whether it newly says "helpful" (a first yes, or a no changed to yes)."""
     signed_in = user is not None and user.is_authenticated
     if not signed_in and not session_key:
         raise InvalidInput("A vote needs a signed-in person or a browser session.")
@@ -427,14 +426,63 @@ def vote(
         )
         field = "helpful" if helpful else "unhelpful"
         counters.update(**{field: F(field) + 1})
-        return created
-    if existing.helpful != helpful:
-        gained, lost = ("helpful", "unhelpful") if helpful else ("unhelpful", "helpful")
-        counters.update(**{gained: F(gained) + 1, lost: F(lost) - 1})
-        existing.helpful = helpful
-        existing.created_at = clock.now()
-        existing.save(update_fields=["helpful", "created_at"])
-    return existing
+        return created, helpful
+    if existing.helpful == helpful:
+        return existing, False
+    gained, lost = ("helpful", "unhelpful") if helpful else ("unhelpful", "helpful")
+    counters.update(**{gained: F(gained) + 1, lost: F(lost) - 1})
+    existing.helpful = helpful
+    existing.created_at = clock.now()
+    existing.save(update_fields=["helpful", "created_at"])
+    return existing, helpful
+
+
+@service
+def vote(
+    *,
+    article: Article,
+    user: User | None = None,
+    session_key: str = "",
+    helpful: bool,
+    query: str = "",
+) -> Vote:
+    """ "Was this helpful?": one vote per person (or browser session when not
+    signed in). Voting again changes the vote, and the counters follow.
+
+    ``query`` is what the reader was looking for when they came from a
+    suggestion or a search: a yes then also counts as a deflection."""
+    cast, newly_helpful = _vote(
+        article=article, user=user, session_key=session_key, helpful=helpful
+    )
+    if newly_helpful and query.strip():
+        _deflection(article=article, user=user, query=query)
+    return cast
+
+
+@service
+def solved(
+    *, article: Article, user: User | None = None, session_key: str = "", query: str
+) -> Deflection:
+    """ "This solved it": the reader's request ends here, without a ticket. The
+    article gets a helpful vote and a deflection; the same answer sent again
+    soon after (a double click, a reload) counts once."""
+    _vote(article=article, user=user, session_key=session_key, helpful=True)
+    text = scrub_body(query or "", max_length=QUERY_MAX)
+    contact = _contact(user)
+    if contact is not None:
+        earlier = (
+            Deflection.objects.filter(
+                article=article,
+                contact=contact,
+                query=text,
+                created_at__gte=clock.now() - SAME_DEFLECTION,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if earlier is not None:
+            return earlier
+    return _deflection(article=article, user=user, query=text)
 
 
 @service
@@ -443,13 +491,16 @@ def record_view(article: Article) -> None:
     Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
 
 
-@service
-def record_deflection(*, article: Article, contact: Contact | None, query: str) -> Deflection:
+def _contact(user: User | None) -> Contact | None:
+    return user.contact if user is not None and user.is_authenticated else None
+
+
+def _deflection(*, article: Article, user: User | None, query: str) -> Deflection:
     """The article answered someone's question before it became a ticket."""
     Article.objects.filter(pk=article.pk).update(deflections=F("deflections") + 1)
     return Deflection.objects.create(
         article=article,
-        contact=contact,
+        contact=_contact(user),
         query=scrub_body(query or "", max_length=QUERY_MAX),
         created_at=clock.now(),
     )

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,13 +28,15 @@ from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.files import is_inline_image
 from deskwise.core.htmx import render_page
 from deskwise.core.http import AuthedRequest
+from deskwise.core.text import SUBJECT_MAX
 from deskwise.kb import selectors, services
-from deskwise.kb.forms import ArticleForm, VoteForm
+from deskwise.kb.forms import ArticleForm, SolvedForm, VoteForm
 from deskwise.kb.models import Article, Visibility
 from deskwise.kb.permissions import may_browse
 from deskwise.tickets.views import agent_required
 
 View = Callable[..., HttpResponseBase]
+ASK_MAX = 2000  # of a description handed back to the request form in a link
 
 
 def public_view(view: View) -> View:
@@ -123,18 +126,46 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return render_page(request, "kb/article.html", context, partial="vote", status=422)
     helpful = form.cleaned_data["helpful"] == "yes"
     key = _session_key(request, create=user is None)
-    before = selectors.my_vote(article=article, user=user, session_key=key)
-    services.vote(article=article, user=user, session_key=key, helpful=helpful)
-    query = form.cleaned_data.get("q", "").strip()
-    newly_helpful = helpful and (before is None or not before.helpful)
-    if newly_helpful and query and user is not None and user.contact is not None:
-        services.record_deflection(article=article, contact=user.contact, query=query)
+    services.vote(
+        article=article,
+        user=user,
+        session_key=key,
+        helpful=helpful,
+        query=form.cleaned_data.get("q", ""),
+    )
     article = selectors.article_get(user=user, slug=slug)
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, "Thank you for telling us.")
         return redirect(article.get_absolute_url())
     context = _article_context(request, article, thanked=True)
     return render_page(request, "kb/article.html", context, partial="vote")
+
+
+@require_POST
+@public_view
+def article_solved(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "This solved it", pressed on a suggestion while asking for help: the
+    request ends here, counted as a deflection, and no ticket is opened.
+
+    The button submits the request form itself, so what the person wrote
+    comes along: it is kept with the deflection, and offered back should
+    they still want to ask."""
+    user = _user(request)
+    article = selectors.article_get(user=user, slug=slug)
+    form = SolvedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That request could not be read; please write it again.")
+        return redirect("portal:new")
+    subject, description = form.cleaned_data["subject"], form.cleaned_data["description"]
+    services.solved(
+        article=article,
+        user=user,
+        session_key=_session_key(request, create=user is None),
+        query=f"{subject}\n{description}".strip(),
+    )
+    ask = urlencode({"subject": subject[:SUBJECT_MAX], "description": description[:ASK_MAX]})
+    context = {"article": article, "ask_url": f"{reverse('portal:new')}?{ask}"}
+    return render_page(request, "kb/solved.html", context)
 
 
 @require_GET

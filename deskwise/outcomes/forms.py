@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -42,6 +43,13 @@ class DecisionForm(DeskForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line; add “| https://…” for a link.",
     )
+    articles: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Articles that may help",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ticked ones are offered as alternatives, with their links.",
+    )
     other_team = forms.ModelChoiceField(
         queryset=Team.objects.all(), required=False, label="Or point them to another team"
     )
@@ -56,10 +64,30 @@ class DecisionForm(DeskForm):
     )
     message = BodyField(label="The reply", rows=12, required=False)
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, suggested: Sequence[int] = (), **kwargs: Any) -> None:
+        """``suggested``: the articles to offer (ids, likeliest first). Any
+        public article is accepted; the boxes shown are the suggested ones and
+        any already ticked."""
         super().__init__(*args, **kwargs)
+        from deskwise.kb.models import Article
+        from deskwise.kb.permissions import shareable
         from deskwise.outcomes.selectors import reasons
         from deskwise.responses.selectors import templates_for
+
+        ticked = (
+            [int(v) for v in self.data.getlist("articles") if v.isdigit()][:20]
+            if (self.is_bound and hasattr(self.data, "getlist"))
+            else []
+        )
+        shown = list(dict.fromkeys([*suggested, *ticked]))
+        if not shown:
+            del self.fields["articles"]
+        else:
+            articles = Article.objects.filter(shareable()).only("title", "slug")
+            titles = dict(articles.filter(pk__in=shown).values_list("pk", "title"))
+            field = self.fields["articles"]
+            field.queryset = articles  # type: ignore[attr-defined]
+            field.choices = [(pk, titles[pk]) for pk in shown if pk in titles]  # type: ignore[attr-defined]
 
         self.kind = kind
         self.fields["reason"].queryset = DecisionReason.objects.filter(  # type: ignore[attr-defined]
@@ -72,7 +100,12 @@ class DecisionForm(DeskForm):
             del self.fields["expected_date"]
 
     def offered(self) -> list[dict[str, str]]:
+        from django.conf import settings
+
         items = parse_alternatives(self.cleaned_data.get("alternatives") or "")
+        for article in self.cleaned_data.get("articles") or ():
+            url = f"{settings.BASE_URL}{article.get_absolute_url()}"
+            items.append({"kind": "article", "label": article.title, "url": url})
         team = self.cleaned_data.get("other_team")
         if team is not None:
             contact = f" ({team.email})" if team.email else ""

@@ -23,6 +23,7 @@ from deskwise.outcomes.models import DecisionKind, Where
 from deskwise.responses import selectors as responses
 from deskwise.responses.models import ResponseTemplate
 from deskwise.responses.render import Rendered, render
+from deskwise.search.selectors import articles_for_ticket
 from deskwise.tickets import selectors as tickets
 from deskwise.tickets.models import Ticket
 from deskwise.tickets.views import agent_required
@@ -75,12 +76,13 @@ def decide(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404("No such outcome.")
     ticket = tickets.ticket_get(user=request.user, pk=pk)
     templates = responses.templates_for(kind)
+    suggested = [a.id for a in articles_for_ticket(user=request.user, ticket=ticket, limit=4)]
     rendered: Rendered | None = None
     if request.method == "GET":
         initial: dict[str, Any] = {"template": templates[0].pk if templates else None}
         if kind == DecisionKind.DEFER:
             initial["expected_date"] = _suggested_date(ticket)
-        form = f.DecisionForm(kind=kind, initial=initial)
+        form = f.DecisionForm(kind=kind, initial=initial, suggested=suggested)
         if templates:
             rendered = render(
                 templates[0].body,
@@ -89,7 +91,7 @@ def decide(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
             form.initial["message"] = rendered.text
         status = 200
     else:
-        form = f.DecisionForm(request.POST, kind=kind)
+        form = f.DecisionForm(request.POST, kind=kind, suggested=suggested)
         status = 422
         if form.is_valid():
             d = form.cleaned_data
@@ -109,7 +111,7 @@ def decide(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
                 rendered = render(body, context)
                 data = request.POST.copy()
                 data["message"] = rendered.text
-                form = f.DecisionForm(data, kind=kind)
+                form = f.DecisionForm(data, kind=kind, suggested=suggested)
                 form.is_valid()
                 status = 200
             else:

@@ -8,12 +8,13 @@ here, and nothing in any other app, ever writes to it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from markupsafe import Markup, escape
 
@@ -21,7 +22,7 @@ from deskwise.accounts.models import Contact
 from deskwise.core.errors import InvalidInput
 from deskwise.kb.models import Article
 from deskwise.kb.models import Visibility as ArticleVisibility
-from deskwise.kb.permissions import may_browse, readable
+from deskwise.kb.permissions import may_browse, readable, shareable
 from deskwise.search import engines, terms
 from deskwise.tickets.choices import EventKind, Status, Visibility
 from deskwise.tickets.models import Ticket, TimelineEvent
@@ -38,6 +39,10 @@ Kind = Literal["tickets", "articles", "contacts"]
 KINDS: tuple[Kind, ...] = ("tickets", "articles", "contacts")
 MAX_LIMIT = 100
 FINISHED = (Status.RESOLVED, Status.CLOSED)
+# A past ticket is similar when it shares this many of the words (one shared
+# word, such as "broken", makes a printer like a VPN).
+SIMILAR_SHARED_WORDS = 2
+STEM_CHARS = 6
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,17 +193,49 @@ def suggest_articles(text: str, *, user: Person | None = None, limit: int = 5) -
     return _article_hits(user=user, query=query, limit=_limit(limit))
 
 
-def similar_tickets(*, user: Person, ticket: Ticket, limit: int = 5) -> list[SimilarTicket]:
-    """Resolved and closed tickets like this one (by its subject and first
-    message) that ``user`` may see, each with how it was resolved."""
-    if not can(user, Action.VIEW, ticket):
-        return []
+def ticket_text(ticket: Ticket) -> str:
+    """What a ticket asks, in the requester's words: its subject and first message."""
     first = (
         TimelineEvent.objects.filter(ticket=ticket, kind=EventKind.MESSAGE_IN)
         .order_by("created_at", "id")
         .values_list("body_text", flat=True)[:1]
     )
-    query = terms.parse_any(" ".join([ticket.subject, *first]))
+    return " ".join([ticket.subject, *first])
+
+
+def articles_for_ticket(
+    *, user: Person, ticket: Ticket, limit: int = 5, text: str | None = None
+) -> list[ArticleHit]:
+    """Articles an agent may send this ticket's requester (public ones), the
+    likeliest answers first: for the reply box and the decline dialog.
+    ``text`` saves reading the ticket's words again when the caller has them."""
+    if not _is_agent(user) or not can(user, Action.VIEW, ticket):
+        return []
+    query = terms.parse_any(ticket_text(ticket) if text is None else text)
+    if query.empty:
+        return []
+    return _article_hits(user=user, query=query, limit=_limit(limit), scope=shareable())
+
+
+def tips_for_ticket(*, user: Person, ticket: Ticket, limit: int = 3) -> list[ArticleHit]:
+    """Tips (short public articles admins marked as such) to offer as a bonus
+    when resolving: those closest to what the ticket was about."""
+    if not _is_agent(user) or not can(user, Action.VIEW, ticket):
+        return []
+    query = terms.parse_any(ticket_text(ticket))
+    if query.empty:
+        return []
+    return _article_hits(
+        user=user, query=query, limit=_limit(limit), scope=shareable() & Q(is_tip=True)
+    )
+
+
+def similar_tickets(*, user: Person, ticket: Ticket, limit: int = 5) -> list[SimilarTicket]:
+    """Resolved and closed tickets like this one (by its subject and first
+    message) that ``user`` may see, each with how it was resolved."""
+    if not can(user, Action.VIEW, ticket):
+        return []
+    query = terms.parse_any(ticket_text(ticket))
     if query.empty:
         return []
     scope = (
@@ -206,7 +243,11 @@ def similar_tickets(*, user: Person, ticket: Ticket, limit: int = 5) -> list[Sim
         .filter(status__in=FINISHED)
         .exclude(pk=ticket.pk)
     )
-    hits = _ticket_hits(user=user, query=query, scope=scope, limit=_limit(limit))
+    limit = _limit(limit)
+    # Any one word may match, so ask for more and keep those that share two.
+    found = _ticket_hits(user=user, query=query, scope=scope, limit=_limit(limit * 4))
+    needed = min(SIMILAR_SHARED_WORDS, len(query.words) or SIMILAR_SHARED_WORDS)
+    hits = [h for h in found if len(_shared_words(h)) >= needed][:limit]
     resolutions = TimelineEvent.objects.filter(
         ticket_id__in=[h.id for h in hits], kind=EventKind.RESOLUTION
     )
@@ -225,6 +266,16 @@ def similar_tickets(*, user: Person, ticket: Ticket, limit: int = 5) -> list[Sim
         )
         for h in hits
     ]
+
+
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _shared_words(hit: Hit) -> set[str]:
+    """The distinct words a hit matched, as its highlights show them (cut to
+    a stem's length, so "connect" and "connecting" are one)."""
+    marked = _MARKED.findall(str(hit.title_html)) + _MARKED.findall(str(hit.snippet_html))
+    return {word.casefold()[:STEM_CHARS] for word in marked}
 
 
 def _marked(marked: str | None, fallback: str) -> Markup:
@@ -269,8 +320,13 @@ def _ticket_hits(
     return hits
 
 
-def _article_hits(*, user: Person | None, query: terms.Query, limit: int) -> list[ArticleHit]:
-    where = engines.where(Article.objects.filter(readable(user)))
+def _article_hits(
+    *, user: Person | None, query: terms.Query, limit: int, scope: Q | None = None
+) -> list[ArticleHit]:
+    readable_here = Article.objects.filter(readable(user))
+    if scope is not None:
+        readable_here = readable_here.filter(scope)
+    where = engines.where(readable_here)
     if where is None:
         return []
     rows = engines.engine().articles(query, where, limit=limit)

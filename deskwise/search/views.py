@@ -13,10 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from deskwise.core.htmx import render_page
+from deskwise.core.http import AuthedRequest
 from deskwise.search import selectors, terms
+from deskwise.tickets.selectors import ticket_get
+from deskwise.tickets.views import agent_required
 
 KIND_LABELS = {"tickets": "Tickets", "articles": "Articles", "contacts": "Contacts"}
 SUGGESTIONS = 5
+QUERY_IN_LINK = 300  # of the request, carried to the article so a "yes" there counts
 
 
 @login_not_required
@@ -54,8 +58,33 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """An htmx partial: links to the articles that may answer ``q`` (or the
     request form's ``subject`` and ``description``); empty when none do."""
-    text = request.GET.get("q") or " ".join(
-        request.GET.get(name, "") for name in ("subject", "description")
+    in_form = "q" not in request.GET  # asked by the request form, with its fields
+    text = terms.clean(
+        request.GET.get("q")
+        or " ".join(request.GET.get(name, "") for name in ("subject", "description")),
+        max_chars=terms.MAX_TEXT_CHARS,
     )
     articles = selectors.suggest_articles(text, user=request.user, limit=SUGGESTIONS)
-    return render_page(request, "search/_suggest.html", {"articles": articles})
+    context = {"articles": articles, "q": text[:QUERY_IN_LINK], "in_form": in_form}
+    return render_page(request, "search/_suggest.html", context)
+
+
+@require_GET
+@agent_required
+def ticket_articles(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An htmx partial in the reply box: public articles that may answer this
+    ticket, each insertable into the reply as a link."""
+    ticket = ticket_get(user=request.user, pk=pk)
+    articles = selectors.articles_for_ticket(user=request.user, ticket=ticket, limit=SUGGESTIONS)
+    context = {"ticket": ticket, "articles": articles}
+    return render_page(request, "search/_ticket_articles.html", context)
+
+
+@require_GET
+@agent_required
+def ticket_similar(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An htmx partial on the ticket page: finished tickets like this one and
+    how they were resolved."""
+    ticket = ticket_get(user=request.user, pk=pk)
+    similar = selectors.similar_tickets(user=request.user, ticket=ticket, limit=SUGGESTIONS)
+    return render_page(request, "search/_similar.html", {"ticket": ticket, "similar": similar})

@@ -31,7 +31,11 @@ class TicketAction:
     style: str = "secondary"
     note: str = ""
 
-    def make_form(self, ticket: Ticket, data: Any = None, files: Any = None) -> forms.Form:
+    def make_form(
+        self, ticket: Ticket, data: Any = None, files: Any = None, *, user: User | None = None
+    ) -> forms.Form:
+        """The action's form for this ticket; ``user``, the agent who will see
+        it, for what is suggested to them in it (a resolution's tips)."""
         if self.form is f.AssignForm:
             agents = selectors.agents_for(team=ticket.team)
             return f.AssignForm(
@@ -48,6 +52,13 @@ class TicketAction:
                 "category": ticket.category_id,
             }
             return f.TriageForm(data, files, initial=initial)
+        if self.form is f.ResolveForm:
+            suggested: list[int] = []
+            if data is None and user is not None:
+                from deskwise.search.selectors import tips_for_ticket
+
+                suggested = [hit.id for hit in tips_for_ticket(user=user, ticket=ticket)]
+            return f.ResolveForm(data, files, suggested=suggested)
         return self.form(data, files)
 
 
@@ -113,7 +124,18 @@ def _escalate(t: Ticket, u: User, d: Data) -> str:
 
 
 def _resolve(t: Ticket, u: User, d: Data) -> str:
-    services.resolve(ticket=t, actor=u, resolution=d["resolution"])
+    article = d.get("tip")
+    tip = None
+    if article is not None:
+        from django.conf import settings
+
+        tip = services.Tip(
+            article_id=article.pk,
+            title=article.title,
+            url=f"{settings.BASE_URL}{article.get_absolute_url()}",
+            summary=article.summary,
+        )
+    services.resolve(ticket=t, actor=u, resolution=d["resolution"], tip=tip)
     return "Resolved: the requester has been asked to confirm."
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -75,6 +76,35 @@ class EscalateForm(DeskForm):
 
 class ResolveForm(DeskForm):
     resolution = BodyField(label="What solved it", rows=3)
+    tip: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Add a bonus tip",
+        widget=forms.RadioSelect,
+        blank=True,
+        empty_label="No tip",
+        help_text="A short article the requester may like to know, sent with your message.",
+    )
+
+    def __init__(self, *args: Any, suggested: Sequence[int] | None = None, **kwargs: Any) -> None:
+        """``suggested``: the tips to offer (ids); none offered, no tip field.
+        Bound to a POST, any public tip is accepted."""
+        super().__init__(*args, **kwargs)
+        from deskwise.kb.models import Article
+        from deskwise.kb.permissions import shareable
+
+        tips = Article.objects.filter(shareable(), is_tip=True).defer("body", "body_html")
+        field = self.fields["tip"]
+        field.queryset = tips  # type: ignore[attr-defined]
+        if not self.is_bound:
+            if not suggested:
+                del self.fields["tip"]
+                return
+            titles = dict(tips.filter(pk__in=suggested).values_list("pk", "title"))
+            field.choices = [  # type: ignore[attr-defined]
+                ("", "No tip"),
+                *((pk, titles[pk]) for pk in suggested if pk in titles),
+            ]
 
 
 class ReasonForm(DeskForm):

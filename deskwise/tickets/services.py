@@ -81,6 +81,24 @@ class Upload(Protocol):
     def chunks(self, chunk_size: int | None = ...) -> Any: ...
 
 
+@dataclass(frozen=True)
+class Tip:
+    """A bonus tip sent with a resolution: a public knowledge base article."""
+
+    article_id: int
+    title: str
+    url: str  # absolute: the requester opens it from an email
+    summary: str = ""
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "article": self.article_id,
+            "title": self.title,
+            "url": self.url,
+            "summary": self.summary,
+        }
+
+
 # --- helpers (private: callers use the services below) ---------------------------
 
 
@@ -1056,19 +1074,29 @@ def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> 
 
 
 @service
-def resolve(*, ticket: Ticket, actor: User, resolution: str) -> Ticket:
-    """Say what was done, and ask the requester whether it solved the problem."""
+def resolve(*, ticket: Ticket, actor: User, resolution: str, tip: Tip | None = None) -> Ticket:
+    """Say what was done, and ask the requester whether it solved the problem.
+
+    ``tip`` is a short article the agent adds as a bonus: it goes with the
+    message and is kept on the event, apart from the resolution's own words."""
     resolution = _clean(resolution, clean_body, "resolution", label="Resolution")
     ticket = _lock(ticket)
     require(actor, Action.RESOLVE, ticket)
     change = _set_status(ticket, Status.RESOLVED)
     _first_response(ticket)
-    event = _append(
-        ticket, kind=EventKind.RESOLUTION, actor=actor, body=resolution, data={"status": change}
-    )
+    data: dict[str, Any] = {"status": change}
+    if tip is not None:
+        data["tip"] = tip.as_data()
+    event = _append(ticket, kind=EventKind.RESOLUTION, actor=actor, body=resolution, data=data)
     ticket.save()
     _mail_requester(
-        ticket, event, "resolved", automatic=False, body=resolution, agent_name=actor.display_name
+        ticket,
+        event,
+        "resolved",
+        automatic=False,
+        body=resolution,
+        agent_name=actor.display_name,
+        tip=tip.as_data() if tip is not None else None,
     )
     return ticket
 

@@ -94,7 +94,7 @@ def _ticket_context(
             action,
             failed_form
             if action is failed
-            else (action.make_form(ticket) if action.name == "reply" else None),
+            else (action.make_form(ticket, user=request.user) if action.name == "reply" else None),
         )
         for action in COMPOSER
     ]
@@ -123,6 +123,20 @@ def _from_template(ticket: Ticket, request: AuthedRequest, pk: int) -> str:
     return render(template_get(pk).body, reply_context(ticket, request.user)).text
 
 
+def _with_article(request: AuthedRequest, pk: int) -> str:
+    """The reply written so far, with a link to a public article after it."""
+    from deskwise.kb.selectors import link_line, shared_article
+
+    written = (request.GET.get("body") or "").rstrip()
+    try:
+        line = link_line(shared_article(pk))
+    except NotFound:
+        return written
+    if line in written:
+        return written
+    return f"{written}\n\n{line}" if written else line
+
+
 @require_GET
 @agent_required
 def ticket_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -140,11 +154,13 @@ def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("No such action.")
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     if request.method == "GET":
-        form = spec.make_form(ticket)
+        form = spec.make_form(ticket, user=request.user)
         if action == "reply" and request.GET.get("prefill") == "clarify":
             form.initial["body"] = clarifying_reply_for(ticket)
         elif action == "reply" and request.GET.get("template", "").isdigit():
             form.initial["body"] = _from_template(ticket, request, int(request.GET["template"]))
+        elif action == "reply" and request.GET.get("article", "").isdigit():
+            form.initial["body"] = _with_article(request, int(request.GET["article"]))
         context = {"ticket": ticket, "action": spec, "form": form}
         return render_page(request, "tickets/action.html", context, partial="panel")
     form = spec.make_form(ticket, request.POST, request.FILES)

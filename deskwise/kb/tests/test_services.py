@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
+from deskwise.core import clock
 from deskwise.core.errors import Conflict, InvalidInput, NotAllowed
 from deskwise.kb import services
 from deskwise.kb.models import Article, ArticleVersion, Deflection, Vote
@@ -163,15 +164,44 @@ class TestCounters:
         public_article.refresh_from_db()
         assert public_article.views == 2
 
-    def test_deflections_are_counted_and_kept(self, desk, public_article):
-        deflection = services.record_deflection(
-            article=public_article, contact=desk.requester.contact, query="vpn\x00 broken"
-        )
+    def test_a_helpful_vote_after_a_search_is_a_deflection_once(self, desk, public_article):
+        user = desk.requester
+        services.vote(article=public_article, user=user, helpful=False, query="vpn broken")
+        assert Deflection.objects.count() == 0  # "no" answers nothing
+        services.vote(article=public_article, user=user, helpful=True, query="vpn\x00 broken")
+        services.vote(article=public_article, user=user, helpful=True, query="vpn broken")
+        (deflection,) = Deflection.objects.all()
+        assert (deflection.contact, deflection.query) == (user.contact, "vpn broken")
         public_article.refresh_from_db()
-        assert public_article.deflections == 1
-        assert deflection.contact == desk.requester.contact
-        assert deflection.query == "vpn broken"
-        assert Deflection.objects.count() == 1
+        assert (public_article.deflections, public_article.helpful) == (1, 1)
+
+    def test_a_vote_without_a_query_is_no_deflection(self, desk, public_article):
+        services.vote(article=public_article, user=desk.requester, helpful=True, query="  ")
+        assert Deflection.objects.count() == 0
+
+    def test_solved_votes_and_deflects_and_a_repeat_counts_once(self, desk, public_article):
+        first = services.solved(article=public_article, user=desk.requester, query="vpn broken")
+        again = services.solved(article=public_article, user=desk.requester, query="vpn broken")
+        assert first.pk == again.pk
+        other = services.solved(article=public_article, user=desk.requester, query="wifi slow")
+        assert other.pk != first.pk
+        public_article.refresh_from_db()
+        assert (public_article.deflections, public_article.helpful) == (2, 1)
+
+    def test_solved_an_hour_later_is_a_new_deflection(self, desk, public_article):
+        now = clock.now()
+        with clock.frozen_at(now):
+            services.solved(article=public_article, user=desk.requester, query="vpn broken")
+        with clock.frozen_at(now + services.SAME_DEFLECTION + dt.timedelta(seconds=1)):
+            services.solved(article=public_article, user=desk.requester, query="vpn broken")
+        assert Deflection.objects.count() == 2
+
+    def test_a_visitor_solves_with_a_session(self, public_article):
+        deflection = services.solved(article=public_article, session_key="abc", query="x")
+        assert deflection.contact is None
+        assert Vote.objects.get(article=public_article).session_key == "abc"
+        with pytest.raises(InvalidInput):
+            services.solved(article=public_article, query="x")
 
 
 @pytest.mark.django_db(transaction=True)

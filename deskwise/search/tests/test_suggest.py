@@ -147,3 +147,11 @@ class TestSimilarTickets:
         assert {t.id for t in found} == {history["vpn"].pk, history["elsewhere"].pk}
         other = desk.ticket(subject="VPN drops", requester=desk.other_requester.contact)
         assert similar_tickets(user=desk.other_requester, ticket=other) == []
+
+    def test_one_shared_word_is_not_similar(self, desk, history):
+        one_word = desk.ticket(subject="Scanner jams", description="Since this morning")
+        assert similar_tickets(user=desk.agent, ticket=one_word) == []
+        two_words = desk.ticket(subject="Printer jams again", description="Since this morning")
+        assert [t.id for t in similar_tickets(user=desk.agent, ticket=two_words)] == [
+            history["printer"].pk
+        ]

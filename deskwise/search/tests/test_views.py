@@ -93,14 +93,19 @@ class TestSuggestPartial:
         html = response.content.decode()
         assert response.status_code == 200
         assert 'class="kb-suggestions' in html
-        assert 'href="/kb/scanner-drivers/"' in html
+        # The link carries the question, so a "yes" on the article is a deflection.
+        assert 'href="/kb/scanner-drivers/?q=my%20scanner%20needs%20a%20driver"' in html
         assert "admin console" not in html
+        assert "This solved it" not in html  # outside the request form
 
-    def test_reads_the_request_form_fields(self, desk, data, client_for):
+    def test_reads_the_request_form_fields_and_offers_this_solved_it(self, desk, data, client_for):
         response = client_for(desk.requester).get(
             "/search/suggest/", {"subject": "Scanner", "description": "need a driver"}
         )
-        assert 'href="/kb/scanner-drivers/"' in response.content.decode()
+        html = response.content.decode()
+        assert 'href="/kb/scanner-drivers/?q=Scanner%20need%20a%20driver"' in html
+        assert 'formaction="/kb/scanner-drivers/solved/"' in html
+        assert "This solved it" in html
 
     def test_nothing_to_suggest_is_an_empty_200(self, desk, data, client_for, settings):
         response = client_for(desk.requester).get("/search/suggest/", {"q": "zebra"})
@@ -110,3 +115,46 @@ class TestSuggestPartial:
         response = client_for(None).get("/search/suggest/", {"q": "scanner driver"})
         assert response.status_code == 200
         assert response.content.strip() == b""
+
+
+class TestThisSolvedIt:
+    """The portal's request form, its suggestions and "This solved it", end to end."""
+
+    def test_the_request_ends_without_a_ticket_and_counts(self, desk, data, client_for):
+        from deskwise.kb.models import Article, Deflection
+        from deskwise.tickets.models import Ticket
+
+        client = client_for(desk.requester)
+        form = client.get("/portal/new/").content.decode()
+        assert 'hx-get="/search/suggest/"' in form
+        tickets = Ticket.objects.count()
+        response = client.post(
+            "/kb/scanner-drivers/solved/",
+            {"subject": "Scanner", "description": "It needs a driver\x00 & more"},
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "no request was sent" in html
+        assert "/portal/new/?subject=Scanner&amp;description=It+needs+a+driver" in html
+        assert Ticket.objects.count() == tickets
+        (deflection,) = Deflection.objects.all()
+        assert deflection.contact == desk.requester.contact
+        assert deflection.query == "Scanner\nIt needs a driver & more"
+        article = Article.objects.get(slug="scanner-drivers")
+        assert (article.deflections, article.helpful) == (1, 1)
+
+    def test_internal_articles_and_gets_are_refused(self, desk, data, client_for):
+        client = client_for(desk.requester)
+        assert client.post("/kb/scanner-admin-console/solved/", {}).status_code == 404
+        assert client.get("/kb/scanner-drivers/solved/").status_code == 405
+
+    def test_visitors_solve_when_the_kb_is_public(self, desk, data, client_for, settings):
+        from deskwise.kb.models import Deflection
+
+        settings.DESKWISE_KB_PUBLIC = True
+        response = client_for(None).post("/kb/scanner-drivers/solved/", {"subject": "x" * 9000})
+        assert response.status_code == 200
+        assert Deflection.objects.get().contact is None
+        settings.DESKWISE_KB_PUBLIC = False
+        response = client_for(None).post("/kb/scanner-drivers/solved/", {"subject": "x"})
+        assert response.status_code == 302
