@@ -112,6 +112,12 @@ class ArticlePatchIn(Schema):
 
 class VoteIn(Schema):
     helpful: StrictBool
+    query: str = Field(
+        default="",
+        max_length=services.QUERY_MAX,
+        description="What the reader was looking for when a suggestion or a search led "
+        "them here: a yes then also counts as a deflection (the request it answered).",
+    )
 
 
 class VoteOut(Schema):
@@ -275,7 +281,7 @@ def vote_article(request: HttpRequest, payload: VoteIn, article_id: int = Articl
     """One vote per person; voting again changes it."""
     user = _user(request)
     article = selectors.article_get(user=user, pk=article_id)
-    vote = services.vote(article=article, user=user, helpful=payload.helpful)
+    vote = services.vote(article=article, user=user, helpful=payload.helpful, query=payload.query)
     article.refresh_from_db(fields=["helpful", "unhelpful"])
     return VoteOut(
         article_id=article.pk,

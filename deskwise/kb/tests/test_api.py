@@ -144,6 +144,17 @@ class TestVote:
         assert (changed["helpful_count"], changed["unhelpful_count"]) == (0, 1)
         assert send(requester, "post", url, {"helpful": "no"}).status_code == 422
 
+    def test_a_yes_with_the_question_is_a_deflection(self, desk, public_article):
+        from deskwise.kb.models import Deflection
+
+        url = f"/api/v1/kb/articles/{public_article.pk}/vote"
+        body = {"helpful": True, "query": "my vpn keeps dropping"}
+        assert send(api(desk.requester), "post", url, body).status_code == 200
+        (deflection,) = Deflection.objects.all()
+        assert (deflection.article, deflection.query) == (public_article, body["query"])
+        too_long = {"helpful": True, "query": "x" * 5000}
+        assert send(api(desk.requester), "post", url, too_long).status_code == 422
+
     def test_no_voting_on_what_you_cannot_read(self, desk, internal_article):
         url = f"/api/v1/kb/articles/{internal_article.pk}/vote"
         assert send(api(desk.requester), "post", url, {"helpful": True}).status_code == 404
