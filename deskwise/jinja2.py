@@ -20,6 +20,13 @@ from deskwise.core import display as core_display
 from deskwise.tickets import display as ticket_display
 
 
+def may_search(user: Any) -> bool:
+    """Whether the top bar shows the search box (see ``search.selectors``)."""
+    from deskwise.search.selectors import allowed_kinds
+
+    return bool(allowed_kinds(user))
+
+
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
@@ -35,6 +42,7 @@ def environment(**options: Any) -> Environment:
         static=static,
         htmx_script=htmx_script,
         django_htmx_script=django_htmx_script,
+        may_search=may_search,
         **core_display.GLOBALS,
         **ticket_display.GLOBALS,
     )

@@ -158,3 +158,14 @@ class TestThisSolvedIt:
         settings.DESKWISE_KB_PUBLIC = False
         response = client_for(None).post("/kb/scanner-drivers/solved/", {"subject": "x"})
         assert response.status_code == 302
+
+
+class TestSearchBox:
+    def test_every_page_has_one_for_who_may_search(self, desk, client_for, settings):
+        box = 'role="search" method="get" action="/search/"'
+        assert box in client_for(desk.agent).get("/desk/").content.decode()
+        assert box in client_for(desk.requester).get("/portal/").content.decode()
+        settings.DESKWISE_KB_PUBLIC = True
+        assert box in client_for(None).get("/kb/").content.decode()
+        settings.DESKWISE_KB_PUBLIC = False
+        assert box not in client_for(None).get("/login/").content.decode()
