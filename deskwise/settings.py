@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "deskwise.outcomes",
     "deskwise.kb",
     "deskwise.search",
+    "deskwise.feedback",
+    "deskwise.problems",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("portal/", include("deskwise.portal.urls")),
     path("", include("deskwise.kb.urls")),
     path("", include("deskwise.search.urls")),
+    path("", include("deskwise.feedback.urls")),
+    path("", include("deskwise.problems.urls")),
     path("desk/mail/", include("deskwise.mail.urls")),
     path("attachments/<int:pk>/<str:name>", attachment_download, name="attachment"),
     path("api/v1/", include((_public(api_patterns), api_app), namespace=api_namespace)),

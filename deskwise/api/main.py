@@ -147,6 +147,8 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
+    from deskwise.feedback.api import router as feedback_router
+    from deskwise.problems.api import router as problems_router
     from deskwise.kb.api import router as kb_router
     from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
     from deskwise.search.api import router as search_router
@@ -167,6 +169,8 @@ def _mount() -> None:
     api.add_router("/kb", kb_router)
     api.add_router("/search", search_router)
     api.add_router("/kb/suggest", suggest_router)
+    api.add_router("/surveys", feedback_router)
+    api.add_router("/problems", problems_router)
 
 
 _mount()

@@ -132,6 +132,10 @@ class EventKind(models.TextChoices):
     TRIAGE = "triage", "Triage"
     FLAG = "flag", "Red flag"
     DECISION = "decision", "Deferral or decline"
+    SLA = "sla", "Service level"
+    SILENCE = "silence", "No update for a while"
+    SURVEY = "survey", "Closing questions answered"
+    PROBLEM = "problem", "Linked to a problem"
 
 
 # The contact an agent logs maps to the event that documents it.
