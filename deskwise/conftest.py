@@ -15,6 +15,7 @@ from deskwise.accounts.models import Team, User
 from deskwise.core.memo import forget_all
 from deskwise.core.worker import run_ready_tasks
 from deskwise.queueing import calendars
+from deskwise.sla import calendar as sla_calendar
 from deskwise.testing import ContactFactory, TeamFactory, UserFactory, make_ticket
 from deskwise.tickets.models import Ticket
 
@@ -48,9 +49,11 @@ def _fresh_memos() -> Iterator[None]:
     """Each test reads configuration from its own database, not a memo of the last."""
     forget_all()
     calendars.forget()
+    sla_calendar.forget()
     yield
     forget_all()
     calendars.forget()
+    sla_calendar.forget()
 
 
 @pytest.fixture

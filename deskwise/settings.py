@@ -49,6 +49,22 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_list_int(name: str, default: list[int], *, minimum: int = 1) -> list[int]:
+    """A comma-separated list of whole numbers, as long as ``default``."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        values = [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be whole numbers separated by commas") from None
+    if len(values) != len(default) or min(values) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} needs {len(default)} numbers of at least {minimum}, not {raw!r}"
+        )
+    return values
+
+
 def env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
@@ -119,6 +135,7 @@ INSTALLED_APPS = [
     "deskwise.core",
     "deskwise.accounts",
     "deskwise.tickets",
+    "deskwise.sla",
     "deskwise.triage",
     "deskwise.queueing",
     "deskwise.responses",
@@ -289,6 +306,21 @@ DESKWISE_TRIAGE_MODEL_MIN_SAMPLES = env_int("DESKWISE_TRIAGE_MODEL_MIN_SAMPLES",
 DESKWISE_TRIAGE = env_bool("DESKWISE_TRIAGE", True)
 # When the desk works, unless a team or an agent says otherwise.
 DESKWISE_WORKING_HOURS = os.environ.get("DESKWISE_WORKING_HOURS", "mon-fri 09:00-17:00")
+
+# --- Service levels ---------------------------------------------------------------------
+
+# Public holidays the desk does not work (a country, optionally with a region:
+# FI, DE-BY, US-CA); empty: none. A team may name its own.
+DESKWISE_HOLIDAYS = os.environ.get("DESKWISE_HOLIDAYS", "").strip()
+# Hours without a word to the requester, per priority (P1..P4), after which
+# the owner is reminded to send a short update.
+DESKWISE_SILENCE_HOURS = env_list_int("DESKWISE_SILENCE_HOURS", [2, 8, 24, 72])
+# A resolved ticket the requester has not confirmed: a reminder after this many
+# days, then closed as "resolved, unconfirmed" after the second number.
+DESKWISE_CONFIRM_REMIND_DAYS = env_int("DESKWISE_CONFIRM_REMIND_DAYS", 3, minimum=1)
+DESKWISE_CONFIRM_CLOSE_DAYS = env_int("DESKWISE_CONFIRM_CLOSE_DAYS", 7, minimum=1)
+# Escalate to a supervisor when a ticket is reopened this many times.
+DESKWISE_ESCALATE_REOPENS = env_int("DESKWISE_ESCALATE_REOPENS", 2, minimum=1)
 
 # --- Knowledge base -------------------------------------------------------------------
 

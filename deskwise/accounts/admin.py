@@ -29,7 +29,7 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     fields = [
         "name", "slug", "description", "email", "is_default", "auto_assign",
-        "working_hours", "time_zone",
+        "working_hours", "time_zone", "holiday_country",
     ]  # fmt: skip
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -114,6 +115,12 @@ class Team(models.Model):
         help_text='Weekly hours, e.g. {"mon": [["09:00", "17:00"]], ...}; empty: the desk\'s.',
     )
     time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the desk's.")
+    holiday_country = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="Public holidays of this country, and optionally region, that the team "
+        "does not work: e.g. FI, DE-BY, US-CA. Empty: the desk's (DESKWISE_HOLIDAYS).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -125,6 +132,13 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from deskwise.sla.calendar import holiday_code_error
+
+        problem = holiday_code_error(self.holiday_country or "")
+        if problem:
+            raise ValidationError({"holiday_country": problem})
 
 
 class Membership(models.Model):

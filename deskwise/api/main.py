@@ -148,9 +148,9 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
     from deskwise.feedback.api import router as feedback_router
-    from deskwise.problems.api import router as problems_router
     from deskwise.kb.api import router as kb_router
     from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
+    from deskwise.problems.api import router as problems_router
     from deskwise.search.api import router as search_router
     from deskwise.search.api import suggest_router
     from deskwise.tickets.api import queue_router

@@ -24,7 +24,7 @@ SECRET_KEYS = ("login_url",)
 # Automatic answers to a message someone sent (RFC 3834 "auto-replied").
 REPLIES_TO_MAIL = frozenset({"acknowledgement"})
 # Mail to requesters and participants, which comes from the ticket's team.
-TO_REQUESTERS = frozenset({"acknowledgement", "reply", "resolved"})
+TO_REQUESTERS = frozenset({"acknowledgement", "reply", "resolved", "confirm_reminder", "survey"})
 # References keeps the first message and the most recent ones: enough for
 # every mail client to thread, without a header that grows for ever.
 REFERENCES_KEPT = 10

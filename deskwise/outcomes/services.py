@@ -37,6 +37,7 @@ from deskwise.tickets.permissions import Action, require
 # the status rules, the timeline and the requester's mail.
 _lock = tickets._lock
 _append = tickets._append
+_save = tickets._save
 _set_status = tickets._set_status
 _clean = tickets._clean
 _first_response = tickets._first_response
@@ -179,7 +180,7 @@ def decide(
         body=message,
         data={"decision": decision_data, **({"status": change} if change else {})},
     )
-    ticket.save()
+    _save(ticket)
     opening = (
         ticket.events.filter(kind__in=OPENING_KINDS)
         .order_by("id")
@@ -230,7 +231,7 @@ def return_deferred(*, ticket: Ticket) -> Ticket | None:
         body="Back from deferral: the date the desk gave has come.",
         data={"status": change, "back_from_deferral": True},
     )
-    ticket.save()
+    _save(ticket)
     tickets._mail_agent(
         ticket, ticket.owner, "requester_replied", body="The deferral date has come.",
         author="Deskwise",

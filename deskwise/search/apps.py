@@ -13,7 +13,10 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        post_migrate.connect(_repair_index, sender=self, dispatch_uid="search.repair_index")
+        # Not sender=self: Django sends post_migrate only for apps with models,
+        # and this app has none. Repairing is idempotent and cheap, so it may
+        # run once per app migrated.
+        post_migrate.connect(_repair_index, dispatch_uid="search.repair_index")
 
 
 def _repair_index(using: str = "default", **kwargs: Any) -> None:

@@ -41,6 +41,7 @@ from deskwise.tickets.choices import (
     EventKind,
     Impact,
     Priority,
+    SlaState,
     Status,
     TriageClass,
     Urgency,
@@ -111,11 +112,27 @@ class TicketOut(Schema):
     escalation_level: int
     reopen_count: int
     due_at: dt.datetime
+    sla: SlaOut
     created_at: dt.datetime
     updated_at: dt.datetime
     first_response_at: dt.datetime | None
     resolved_at: dt.datetime | None
+    resolution_confirmed: bool | None = Field(
+        description="true: the requester confirmed; false: closed without their confirmation."
+    )
     closed_at: dt.datetime | None
+
+
+class SlaOut(Schema):
+    state: SlaState = Field(description="ok, warning (close to a target) or breached.")
+    paused: bool = Field(
+        description="The clock is stopped (waiting on the requester, deferred, resolved...)."
+    )
+    first_response_due_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+    first_response_breached_at: dt.datetime | None
+    resolution_breached_at: dt.datetime | None
+    paused_for_seconds: int = Field(description="Business time stopped so far.")
 
 
 class TicketPage(Schema):
@@ -315,10 +332,20 @@ def ticket_out(ticket: Ticket, *, internal: bool = True) -> TicketOut:
         escalation_level=ticket.escalation_level,
         reopen_count=ticket.reopen_count,
         due_at=ticket.due_at,
+        sla=SlaOut.model_construct(
+            state=SlaState(ticket.sla_state),
+            paused=ticket.sla_paused_at is not None,
+            first_response_due_at=ticket.first_response_due_at,
+            resolution_due_at=ticket.resolution_due_at,
+            first_response_breached_at=ticket.first_response_breached_at,
+            resolution_breached_at=ticket.resolution_breached_at,
+            paused_for_seconds=int(ticket.sla_paused_for.total_seconds()),
+        ),
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         first_response_at=ticket.first_response_at,
         resolved_at=ticket.resolved_at,
+        resolution_confirmed=ticket.resolution_confirmed,
         closed_at=ticket.closed_at,
     )
 

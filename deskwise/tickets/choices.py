@@ -136,6 +136,7 @@ class EventKind(models.TextChoices):
     SILENCE = "silence", "No update for a while"
     SURVEY = "survey", "Closing questions answered"
     PROBLEM = "problem", "Linked to a problem"
+    REMINDER = "reminder", "Reminder sent"
 
 
 # The contact an agent logs maps to the event that documents it.
@@ -148,6 +149,12 @@ CONTACT_EVENT = {
 MESSAGE_KINDS = frozenset({EventKind.MESSAGE_IN, EventKind.REPLY, EventKind.NOTE, EventKind.CALL,
                            EventKind.WALK_UP, EventKind.CHAT, EventKind.RESOLUTION,
                            EventKind.DECISION})  # fmt: skip
+
+
+class SlaState(models.TextChoices):
+    OK = "ok", "On time"
+    WARNING = "warning", "Close to its target"
+    BREACHED = "breached", "Target missed"
 
 
 class Visibility(models.TextChoices):

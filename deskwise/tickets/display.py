@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,14 +35,18 @@ def priority_badge(priority: int) -> SafeString:
 
 
 def due(ticket: Ticket) -> SafeString:
-    """The next deadline of active work, in words; overdue in red."""
+    """The next deadline of active work, in words: overdue in red, close to it
+    in amber, and "paused" while the service-level clock is stopped."""
     if ticket.status not in _ACTIVE:
         return _NO_DEADLINE
-    delta = ticket.due_at - clock.now()
     what = "response" if ticket.first_response_at is None else "resolution"
+    if ticket.sla_paused_at is not None:
+        return mark_safe(f'<span class="paused" title="The clock is stopped">{what}: paused</span>')
+    delta = ticket.due_at - clock.now()
     if delta.total_seconds() < 0:
         return mark_safe(f'<span class="overdue">{what} {humanise(-delta)} overdue</span>')
-    return mark_safe(f"<span>{what} in {humanise(delta)}</span>")
+    css = ' class="due-soon"' if ticket.sla_state == "warning" else ""
+    return mark_safe(f"<span{css}>{what} in {humanise(delta)}</span>")
 
 
 def count_label(count: int) -> str:
@@ -207,7 +212,40 @@ def expected_start(ticket: Ticket) -> str:
     return start_words(ticket)
 
 
+def _when(moment: Any) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def sla_rows(ticket: Ticket) -> list[tuple[str, str, str]]:
+    """The ticket's service-level targets: (label, words, css class)."""
+    rows = []
+    targets = (
+        ("First response", ticket.first_response_due_at, ticket.first_response_at,
+         ticket.first_response_breached_at),
+        ("Resolution", ticket.resolution_due_at, ticket.resolved_at, ticket.resolution_breached_at),
+    )  # fmt: skip
+    for label, due_at, done_at, breached_at in targets:
+        if due_at is None:
+            continue
+        if done_at is not None:
+            words = f"done {_when(done_at)}, " + (
+                f"late (was due {_when(due_at)})" if breached_at else "on time"
+            )
+            css = "overdue" if breached_at else ""
+        elif breached_at is not None:
+            words, css = f"missed: was due {_when(due_at)}", "overdue"
+        elif ticket.sla_paused_at is not None:
+            words, css = f"paused (due {_when(due_at)} before the pause)", "paused"
+        else:
+            words = f"by {_when(due_at)}"
+            css = "due-soon" if ticket.sla_state == "warning" else ""
+        rows.append((label, words, css))
+    return rows
+
+
 GLOBALS: dict[str, Callable[..., Any]] = {
+    "sla_rows": sla_rows,
     "triage_rows": triage_rows,
     "flag_badges": flag_badges,
     "expected_start": expected_start,

@@ -12,14 +12,14 @@ from pydantic import Field
 from deskwise.tickets.choices import ACTIVE_STATES, Channel, Priority, Status
 from deskwise.tickets.models import Ticket
 
-QueueView = Literal["mine", "unassigned", "all"]
+QueueView = Literal["mine", "unassigned", "escalated", "all"]
 
 
 class TicketFilters(Schema):
     view: QueueView = Field(
         default="all",
         description="mine: tickets I own; unassigned: my teams' tickets nobody owns; "
-        "all: every ticket I may see.",
+        "escalated: escalated tickets (the supervisors' board); all: every ticket I may see.",
     )
     status: list[Status] = Field(
         default_factory=list,
@@ -59,6 +59,8 @@ class TicketFilters(Schema):
             qs = qs.filter(owner_id=user_id)
         elif self.view == "unassigned":
             qs = qs.filter(owner__isnull=True, team_id__in=sorted(team_ids))
+        elif self.view == "escalated":
+            qs = qs.filter(escalation_level__gt=0)
         if self.team is not None:
             qs = qs.filter(team_id=self.team)
         if self.owner == "me":

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import uuid
 
@@ -14,6 +15,7 @@ from deskwise.tickets.choices import (
     EventKind,
     Impact,
     Priority,
+    SlaState,
     Status,
     TriageClass,
     Urgency,
@@ -97,6 +99,25 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Service levels (the sla app computes these from the rest; see sla.clock).
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_for = models.DurationField(default=dt.timedelta(0))
+    sla_state = models.CharField(max_length=12, choices=SlaState.choices, default=SlaState.OK)
+    sla_warned_for = models.CharField(max_length=16, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    # The next moment the sweep must look at this ticket (a warning or a due time).
+    sla_next_at = models.DateTimeField(null=True, blank=True)
+    # The last time the requester heard from the desk (an answer, an update).
+    requester_updated_at = models.DateTimeField(null=True, blank=True)
+    silence_reminded_at = models.DateTimeField(null=True, blank=True)
+    confirm_reminded_at = models.DateTimeField(null=True, blank=True)
+
     # Not a column: open_ticket leaves the first event here, so that its caller
     # does not read it back.
     opening_event: TimelineEvent
@@ -128,6 +149,24 @@ class Ticket(models.Model):
             models.Index(fields=["status", "priority", "due_at", "id"], name="ticket_status_queue"),
             models.Index(fields=["requester", "-id"], name="ticket_requester"),
             models.Index(fields=["escalated_to", "status"], name="ticket_escalated"),
+            # What the service-level sweep looks at next.
+            models.Index(
+                fields=["sla_next_at"],
+                name="ticket_sla_next",
+                condition=Q(sla_next_at__isnull=False),
+            ),
+            # Resolved tickets waiting for the requester's confirmation, oldest first.
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_awaiting_confirmation",
+                condition=Q(status=Status.RESOLVED),
+            ),
+            # Active tickets whose requester may be waiting for word from us.
+            models.Index(
+                fields=["priority", "requester_updated_at"],
+                name="ticket_silence",
+                condition=_active,
+            ),
             models.Index(fields=["team", "created_at"], name="ticket_team_created"),
             models.Index(
                 fields=["deferred_until"],

@@ -47,6 +47,7 @@ def ticket_get(*, user: User | AnonymousUser, pk: int) -> Ticket:
 # What a row of the desk's queue shows; loading only this keeps a page cheap.
 QUEUE_ROW = (
     "subject", "status", "priority", "channel", "due_at", "first_response_at", "updated_at",
+    "sla_state", "sla_paused_at",
     "requester__name", "requester__email", "team__name",
     "owner__first_name", "owner__last_name", "owner__username",
     "red_flags", "frustrated", "expected_start_at", "expected_resolution_at", "estimate_basis",

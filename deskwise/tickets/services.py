@@ -8,6 +8,7 @@ nothing else saves a ticket.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -29,7 +30,8 @@ from deskwise.core.text import SUBJECT_MAX, clean_body, clean_line, text_to_html
 from deskwise.notifications.services import email_queue, thread_key_record
 from deskwise.queueing.estimate import STORED, estimate_for, stored_fields
 from deskwise.queueing.model import sentence
-from deskwise.sla.targets import next_due
+from deskwise.sla import clock as sla_clock
+from deskwise.sla.models import Breach, Target
 from deskwise.tickets.capacity import over_limit, pick_agent
 from deskwise.tickets.choices import (
     ACTIVE_STATES,
@@ -208,6 +210,8 @@ def _set_status(ticket: Ticket, to: Status, *, reason: str = "") -> dict[str, st
     now = clock.now()
     if current in REOPENED_BY_REPLY and to == Status.OPEN:
         ticket.reopen_count += 1
+        if ticket.reopen_count >= settings.DESKWISE_ESCALATE_REOPENS:
+            _escalate_later(ticket, f"Reopened {ticket.reopen_count} times: it keeps coming back.")
         ticket.resolved_at = None
         ticket.closed_at = None
         ticket.resolution_confirmed = None
@@ -223,6 +227,95 @@ def _set_status(ticket: Ticket, to: Status, *, reason: str = "") -> dict[str, st
     return change
 
 
+def _save(ticket: Ticket) -> None:
+    """Save a changed ticket, with its service-level clock brought up to date
+    and any escalation the change calls for made."""
+    _sla(ticket)
+    reason = ticket.__dict__.pop("escalate_because", None)
+    if reason:
+        _escalate_automatically(ticket, reason)
+    ticket.save()
+
+
+def _escalate_later(ticket: Ticket, reason: str) -> None:
+    """Escalate when the change being made is saved (after its own event)."""
+    ticket.__dict__["escalate_because"] = reason
+
+
+def _sla(ticket: Ticket) -> None:
+    """Recompute the ticket's due times and record what became due: a warning
+    to its owner, or a missed target (recorded, and escalated)."""
+    for crossing in sla_clock.refresh(ticket):
+        target = Target(crossing.target).label.lower()
+        due = f"{crossing.due_at:%Y-%m-%d %H:%M %Z}".strip()
+        if crossing.kind == "warning":
+            _append(
+                ticket,
+                kind=EventKind.SLA,
+                visibility=Visibility.INTERNAL,
+                body=f"The {target} target is close: due {due}.",
+                data={"sla": "warning", "target": crossing.target, "due_at": due},
+            )
+            _mail_agent(
+                ticket,
+                ticket.owner or _supervisor_or_none(ticket.team),
+                "sla_warning",
+                target=target,
+                due=due,
+            )
+            continue
+        Breach.objects.get_or_create(
+            ticket=ticket,
+            target=crossing.target,
+            defaults={
+                "due_at": crossing.due_at,
+                "noticed_at": clock.now(),
+                "policy_id": ticket.sla_policy_id,
+                "team_id": ticket.team_id,
+                "priority": ticket.priority,
+            },
+        )
+        _append(
+            ticket,
+            kind=EventKind.SLA,
+            visibility=Visibility.INTERNAL,
+            body=f"The {target} target was missed: it was due {due}.",
+            data={"sla": "breach", "target": crossing.target, "due_at": due},
+        )
+        if ticket.status not in sla_clock.STOPPED:
+            _escalate_automatically(ticket, f"The {target} target was missed (due {due}).")
+
+
+def _supervisor_or_none(team: Team) -> User | None:
+    try:
+        return _team_supervisor(team, exclude=None)
+    except Conflict:
+        return None
+
+
+def _escalate_automatically(ticket: Ticket, reason: str) -> None:
+    """Hand the ticket to its team's supervisor, said on the timeline; once a
+    ticket is with a supervisor, it stays with them (no second escalation)."""
+    supervisor = _supervisor_or_none(ticket.team)
+    if supervisor is None or ticket.escalated_to_id == supervisor.pk:
+        return
+    ticket.escalated_to = supervisor
+    ticket.escalation_level += 1
+    _append(
+        ticket,
+        kind=EventKind.ESCALATION,
+        visibility=Visibility.INTERNAL,
+        body=reason,
+        data={
+            "reason": reason,
+            "level": ticket.escalation_level,
+            "to_user": _ref(supervisor),
+            "automatic": True,
+        },
+    )
+    _mail_agent(ticket, supervisor, "escalated", reason=reason, escalated_by="Deskwise")
+
+
 def _ref(obj: User | Team | None) -> dict[str, Any] | None:
     """How the timeline names a person or team: kept with the event, so the
     timeline reads the same even after someone is renamed or removed."""
@@ -233,13 +326,11 @@ def _ref(obj: User | Team | None) -> dict[str, Any] | None:
 
 
 def _first_response(ticket: Ticket) -> None:
+    """The desk has answered (the service-level clock moves on when saved)."""
+    now = clock.now()
     if ticket.first_response_at is None:
-        ticket.first_response_at = clock.now()
-        ticket.due_at = next_due(
-            priority=ticket.priority,
-            created_at=ticket.created_at,
-            first_response_at=ticket.first_response_at,
-        )
+        ticket.first_response_at = now
+    ticket.requester_updated_at = now
 
 
 def _ticket_context(ticket: Ticket) -> dict[str, Any]:
@@ -298,10 +389,12 @@ def _default_team() -> Team:
     return team
 
 
-def _team_supervisor(team: Team, *, exclude: User) -> User:
+def _team_supervisor(team: Team, *, exclude: User | None) -> User:
     """Who an escalation without a named target goes to: the team's supervisor,
     else any supervisor, else an admin."""
-    candidates = User.objects.filter(is_active=True).exclude(pk=exclude.pk)
+    candidates = User.objects.filter(is_active=True)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
     for qs in (
         candidates.filter(role=Role.SUPERVISOR, memberships__team=team),
         candidates.filter(role=Role.SUPERVISOR),
@@ -494,7 +587,7 @@ def open_ticket(
         auto_owner = pick_agent(team)
     now = clock.now()
     priority = priority_for(impact=decided.impact, urgency=decided.urgency)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         subject=subject,
         requester=requester,
         channel=channel,
@@ -509,11 +602,14 @@ def open_ticket(
         red_flags=decided.result.flags,
         frustrated=decided.result.frustrated,
         triage=decided.result.as_json(),
-        due_at=next_due(priority=priority, created_at=now, first_response_at=None),
+        due_at=now,
         created_at=now,
         updated_at=now,
         status_changed_at=now,
+        requester_updated_at=now,
     )
+    sla_clock.refresh(ticket)  # nothing is due yet at opening: only due times
+    ticket.save(force_insert=True)
     others = [c for c in participants if c.pk != requester.pk]
     if others:
         ticket.participants.add(*others)
@@ -530,6 +626,9 @@ def open_ticket(
     )
     ticket.opening_event = event
     _record_triage(ticket, decided)
+    if ticket.frustrated and ticket.priority <= HIGH_PRIORITY:
+        _escalate_automatically(ticket, FRUSTRATED_AND_URGENT)
+        ticket.save(update_fields=["escalated_to", "escalation_level"])
     if auto_owner is not None:
         Team.objects.filter(pk=team.pk).update(last_assigned=auto_owner)
         team.last_assigned = auto_owner
@@ -615,7 +714,7 @@ def add_requester_message(
     _add_participants(ticket, copies, actor=actor, contact=contact)
     if message_id:
         thread_key_record(ticket=ticket, message_id=message_id)
-    ticket.save()
+    _save(ticket)
     _mail_agent(ticket, ticket.owner, "requester_replied", body=body, author=contact.display_name)
     return event
 
@@ -635,11 +734,15 @@ def _notice_frustration(ticket: Ticket, body: str) -> dict[str, Any] | None:
         return None
     flag = make_flag(Flag.FRUSTRATED, mood.reason, approach=SUGGESTED_APPROACH)
     ticket.frustrated = True
+    if ticket.priority <= HIGH_PRIORITY:
+        _escalate_later(ticket, FRUSTRATED_AND_URGENT)
     ticket.red_flags = [f for f in ticket.red_flags if f.get("code") != Flag.FRUSTRATED] + [flag]
     return {"code": Flag.FRUSTRATED, "set": True, "reason": mood.reason, "score": mood.score}
 
 
 UNSET: Any = object()
+HIGH_PRIORITY = Priority.P2  # a frustrated requester on this or higher is escalated
+FRUSTRATED_AND_URGENT = "A frustrated requester on a high-priority ticket."
 
 
 @service
@@ -692,11 +795,6 @@ def change_triage(
     if new_priority != ticket.priority:
         changes["priority"] = {"from": ticket.priority, "to": int(new_priority), "overrode": False}
         ticket.priority = new_priority
-        ticket.due_at = next_due(
-            priority=new_priority,
-            created_at=ticket.created_at,
-            first_response_at=ticket.first_response_at,
-        )
     if not changes:
         raise Conflict("Nothing changed: the ticket is already triaged that way.")
     _append(
@@ -707,7 +805,7 @@ def change_triage(
         body=reason,
         data={"changes": changes},
     )
-    ticket.save()
+    _save(ticket)
     return ticket
 
 
@@ -737,7 +835,7 @@ def set_flag(*, ticket: Ticket, actor: User, code: str, reason: str, on: bool = 
         body=reason,
         data={"flag": code, "set": on},
     )
-    ticket.save()
+    _save(ticket)
     return ticket
 
 
@@ -774,7 +872,7 @@ def reply(
         data={"status": change} if change else {},
         uploads=uploads,
     )
-    ticket.save()
+    _save(ticket)
     _mail_requester(
         ticket, event, "reply", automatic=False, body=body, agent_name=actor.display_name
     )
@@ -979,7 +1077,7 @@ def _assign(
     _append(
         ticket, kind=EventKind.ASSIGNMENT, actor=actor, visibility=Visibility.INTERNAL, data=data
     )
-    ticket.save()
+    _save(ticket)
     if owner is not None and owner != actor:
         _mail_agent(ticket, owner, "assigned", assigned_by=actor.display_name)
     return ticket
@@ -1031,7 +1129,7 @@ def escalate(
         visibility=Visibility.INTERNAL,
         data=data,
     )
-    ticket.save()
+    _save(ticket)
     if to_user is not None and to_user != actor:
         _mail_agent(ticket, to_user, "escalated", reason=reason, escalated_by=actor.display_name)
     return ticket
@@ -1069,7 +1167,7 @@ def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> 
         )
     change = _set_status(ticket, to, reason=reason)
     _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
-    ticket.save()
+    _save(ticket)
     return ticket
 
 
@@ -1088,7 +1186,7 @@ def resolve(*, ticket: Ticket, actor: User, resolution: str, tip: Tip | None = N
     if tip is not None:
         data["tip"] = tip.as_data()
     event = _append(ticket, kind=EventKind.RESOLUTION, actor=actor, body=resolution, data=data)
-    ticket.save()
+    _save(ticket)
     _mail_requester(
         ticket,
         event,
@@ -1132,7 +1230,7 @@ def confirm_resolution(
         body=comment,
         data={"solved": solved, "status": change},
     )
-    ticket.save()
+    _save(ticket)
     if not solved:
         _mail_agent(ticket, ticket.owner, "not_solved", comment=comment)
     return ticket
@@ -1150,7 +1248,7 @@ def reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
         )
     change = _set_status(ticket, Status.OPEN, reason=reason)
     _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
-    ticket.save()
+    _save(ticket)
     return ticket
 
 
@@ -1162,7 +1260,7 @@ def close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     require(actor, Action.CLOSE, ticket)
     change = _set_status(ticket, Status.CLOSED, reason=reason)
     _append(ticket, kind=EventKind.STATUS_CHANGE, actor=actor, body=reason, data={"status": change})
-    ticket.save()
+    _save(ticket)
     return ticket
 
 
@@ -1183,3 +1281,103 @@ def record_delivery_failure(
     )
     ticket.save(update_fields=["updated_at"])
     return event
+
+
+@service
+def sla_check(*, ticket_id: int) -> Ticket | None:
+    """The sweep's look at one ticket: recompute its clock from what is stored
+    and record what has become due (a warning, a missed target). Safe to run
+    any number of times: what is recorded is not recorded again."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None:
+        return None
+    _save(ticket)
+    return ticket
+
+
+def _hours_words(delta: dt.timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"
+
+
+@service
+def remind_silence(*, ticket_id: int) -> Ticket | None:
+    """The requester has heard nothing for too long: remind the owner to send a
+    short update, and show the silence on the timeline. Once per silence."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None or ticket.status not in SILENT_STATES or ticket.owner_id is None:
+        return None
+    now = clock.now()
+    since = ticket.requester_updated_at or ticket.created_at
+    if now - since < silence_limit(ticket.priority):
+        return None
+    if ticket.silence_reminded_at is not None and ticket.silence_reminded_at >= since:
+        return None
+    silent_for = _hours_words(now - since)
+    name = ticket.requester.display_name
+    _append(
+        ticket,
+        kind=EventKind.SILENCE,
+        visibility=Visibility.INTERNAL,
+        body=f"{name} has heard nothing from us for {silent_for}.",
+        data={"since": since.isoformat(), "reminded": _ref(ticket.owner)},
+    )
+    ticket.silence_reminded_at = now
+    ticket.save(update_fields=["silence_reminded_at", "updated_at"])
+    _mail_agent(ticket, ticket.owner, "silence", silent_for=silent_for)
+    return ticket
+
+
+def silence_limit(priority: int) -> dt.timedelta:
+    hours = settings.DESKWISE_SILENCE_HOURS
+    return dt.timedelta(hours=hours[min(max(int(priority), 1), len(hours)) - 1])
+
+
+# A requester may be waiting for word while the ticket is with us.
+SILENT_STATES = frozenset({Status.NEW, Status.OPEN})
+
+
+@service
+def remind_confirmation(*, ticket_id: int) -> Ticket | None:
+    """A resolved ticket the requester has not confirmed: ask once more."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None or ticket.status != Status.RESOLVED or ticket.resolved_at is None:
+        return None
+    now = clock.now()
+    if ticket.confirm_reminded_at is not None and ticket.confirm_reminded_at >= ticket.resolved_at:
+        return None
+    if now - ticket.resolved_at < dt.timedelta(days=settings.DESKWISE_CONFIRM_REMIND_DAYS):
+        return None
+    close_on = ticket.resolved_at + dt.timedelta(days=settings.DESKWISE_CONFIRM_CLOSE_DAYS)
+    close_words = f"{close_on:%A} {close_on.day} {close_on:%B}"
+    event = _append(
+        ticket,
+        kind=EventKind.REMINDER,
+        visibility=Visibility.INTERNAL,
+        body="Asked the requester again whether it is solved.",
+        data={"reminder": "confirmation", "close_on": close_on.date().isoformat()},
+    )
+    ticket.confirm_reminded_at = now
+    ticket.save(update_fields=["confirm_reminded_at", "updated_at"])
+    _mail_requester(ticket, event, "confirm_reminder", close_on=close_words)
+    return ticket
+
+
+@service
+def close_unconfirmed(*, ticket_id: int) -> Ticket | None:
+    """No answer to "Have I solved your problem?": closed as resolved but
+    unconfirmed, which reports keep apart from confirmed resolutions."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None or ticket.status != Status.RESOLVED or ticket.resolved_at is None:
+        return None
+    days = settings.DESKWISE_CONFIRM_CLOSE_DAYS
+    if clock.now() - ticket.resolved_at < dt.timedelta(days=days):
+        return None
+    reason = f"No answer from the requester in {days} days: closed as resolved, unconfirmed."
+    change = _set_status(ticket, Status.CLOSED, reason=reason)
+    ticket.resolution_confirmed = False
+    _append(ticket, kind=EventKind.STATUS_CHANGE, body=reason, data={"status": change})
+    _save(ticket)
+    return ticket

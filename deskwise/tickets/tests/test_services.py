@@ -23,6 +23,7 @@ from deskwise.tickets.choices import (
 from deskwise.tickets.models import Ticket, TimelineEvent
 
 pytestmark = pytest.mark.django_db
+WEDNESDAY_10 = dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC)
 
 
 def kinds(ticket: Ticket) -> list[str]:
@@ -31,7 +32,7 @@ def kinds(ticket: Ticket) -> list[str]:
 
 class TestOpenTicket:
     def test_creates_ticket_first_event_and_acknowledgement(self, desk, run_tasks):
-        with run_tasks():
+        with run_tasks(), clock.frozen_at(WEDNESDAY_10):
             ticket = desk.ticket(
                 subject="  VPN drops  ",
                 description="It drops every 5 minutes.",
@@ -44,7 +45,8 @@ class TestOpenTicket:
         assert ticket.subject == "VPN drops"
         assert ticket.status == Status.NEW
         assert ticket.priority == Priority.P2
-        assert ticket.due_at == ticket.created_at + dt.timedelta(hours=4)
+        # Four business hours (09:00-17:00 on weekdays) for a P2's first response.
+        assert ticket.due_at == WEDNESDAY_10 + dt.timedelta(hours=4)
         event = ticket.events.get()
         assert event.kind == EventKind.MESSAGE_IN
         assert event.contact == desk.requester.contact
@@ -140,13 +142,15 @@ class TestOpenTicket:
 class TestConversation:
     def test_reply_answers_opens_and_mails_requester_and_copies(self, desk, run_tasks):
         copied = desk.other_requester.contact
-        ticket = desk.ticket(participants=[copied])
-        with run_tasks():
+        with clock.frozen_at(WEDNESDAY_10):
+            ticket = desk.ticket(participants=[copied])
+        with run_tasks(), clock.frozen_at(WEDNESDAY_10 + dt.timedelta(hours=1)):
             event = services.reply(ticket=ticket, actor=desk.agent, body="On my way.")
         ticket.refresh_from_db()
         assert ticket.status == Status.OPEN
         assert ticket.first_response_at == event.created_at
-        assert ticket.due_at == ticket.created_at + dt.timedelta(hours=240)
+        # 240 business hours (30 working days) for a P4's resolution.
+        assert ticket.due_at == dt.datetime(2027, 1, 13, 10, tzinfo=dt.UTC)
         assert event.data == {"status": {"from": "new", "to": "open"}}
         message = mail.outbox[-1]
         assert message.to == [desk.requester.email]
