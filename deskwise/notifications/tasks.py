@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Context keys that hold secrets (sign-in links) are blanked once the message
 # has left, so the outbox does not keep a working credential.
-SECRET_KEYS = ("login_url",)
+SECRET_KEYS = ("login_url", "confirm_yes_url", "confirm_no_url")
 
 
 # Automatic answers to a message someone sent (RFC 3834 "auto-replied").

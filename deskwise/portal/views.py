@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deskwise.accounts.models import Contact, User
 from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
@@ -165,3 +166,39 @@ def request_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request, "portal/request.html", _detail(request, ticket, confirm_form=form), status=422
     )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def confirm_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Have I solved your problem?" answered from the mail's link, without
+    signing in. The link opens this page with the answer chosen; the answer
+    counts when the button is pressed, so a mail scanner that follows links
+    answers nothing."""
+    from deskwise.tickets.confirmation import ticket_for
+
+    try:
+        ticket = ticket_for(token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.method == "GET":
+        answer = request.GET.get("answer")
+        form = ConfirmForm(initial={"solved": answer if answer in ("yes", "no") else None})
+        return render_page(request, "portal/confirm_link.html", {"ticket": ticket, "form": form})
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        solved = form.cleaned_data["solved"]
+        try:
+            services.confirm_resolution(
+                ticket=ticket,
+                contact=ticket.requester,
+                solved=solved,
+                comment=form.cleaned_data["comment"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            context = {"ticket": ticket, "solved": solved}
+            return render_page(request, "portal/confirmed.html", context)
+    context = {"ticket": ticket, "form": form}
+    return render_page(request, "portal/confirm_link.html", context, status=422)

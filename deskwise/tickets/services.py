@@ -1195,6 +1195,7 @@ def resolve(*, ticket: Ticket, actor: User, resolution: str, tip: Tip | None = N
         body=resolution,
         agent_name=actor.display_name,
         tip=tip.as_data() if tip is not None else None,
+        **_confirm_links(ticket),
     )
     return ticket
 
@@ -1295,6 +1296,13 @@ def sla_check(*, ticket_id: int) -> Ticket | None:
     return ticket
 
 
+def _confirm_links(ticket: Ticket) -> dict[str, Any]:
+    """One-click answers for the mail (see ``confirmation``)."""
+    from deskwise.tickets.confirmation import url_for
+
+    return {"confirm_yes_url": url_for(ticket, "yes"), "confirm_no_url": url_for(ticket, "no")}
+
+
 def _hours_words(delta: dt.timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
     if hours < 48:
@@ -1361,7 +1369,9 @@ def remind_confirmation(*, ticket_id: int) -> Ticket | None:
     )
     ticket.confirm_reminded_at = now
     ticket.save(update_fields=["confirm_reminded_at", "updated_at"])
-    _mail_requester(ticket, event, "confirm_reminder", close_on=close_words)
+    _mail_requester(
+        ticket, event, "confirm_reminder", close_on=close_words, **_confirm_links(ticket)
+    )
     return ticket
 
 
