@@ -231,6 +231,10 @@ def _rows(
             False,
             "{}",
             "",
+            0,  # no time stopped (microseconds on SQLite, an interval on PostgreSQL)
+            "ok",
+            "",
+            first_response or created,
         )
         body = BODIES[ticket_id % len(BODIES)].format(n=n_subject)
         events: list[tuple[object, ...]] = []
@@ -332,6 +336,10 @@ TICKET_COLUMNS = (
     "frustrated",
     "triage",
     "estimate_basis",
+    "sla_paused_for",
+    "sla_state",
+    "sla_warned_for",
+    "requester_updated_at",
 )
 EVENT_COLUMNS = (
     "id",
