@@ -219,6 +219,7 @@ def _set_status(ticket: Ticket, to: Status, *, reason: str = "") -> dict[str, st
         ticket.resolved_at = now
     if to == Status.CLOSED:
         ticket.closed_at = now
+        ticket.__dict__["just_closed"] = True
     ticket.status = to
     ticket.status_changed_at = now
     change = {"from": current.value, "to": to.value}
@@ -235,6 +236,15 @@ def _save(ticket: Ticket) -> None:
     if reason:
         _escalate_automatically(ticket, reason)
     ticket.save()
+    if ticket.__dict__.pop("just_closed", False):
+        for hook in CLOSED_HOOKS:
+            hook(ticket)
+
+
+# Called with each ticket just closed, in the closing transaction, after it is
+# saved: other apps add theirs when they load (the closing questions do), so
+# the tickets app depends on none of them.
+CLOSED_HOOKS: list[Callable[[Ticket], object]] = []
 
 
 def _escalate_later(ticket: Ticket, reason: str) -> None:

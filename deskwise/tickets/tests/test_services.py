@@ -409,3 +409,21 @@ def test_events_carry_the_service_clock(desk):
         ticket = desk.ticket()
     assert ticket.created_at == moment
     assert TimelineEvent.objects.get(ticket=ticket).created_at == moment
+
+
+class TestClosedHooks:
+    def test_each_closing_calls_the_hooks_once_after_saving(self, desk, monkeypatch):
+        seen: list[tuple[int, str]] = []
+        monkeypatch.setattr(
+            services,
+            "CLOSED_HOOKS",
+            [lambda t: seen.append((t.pk, Ticket.objects.get(pk=t.pk).status))],
+        )
+        confirmed = desk.ticket()
+        services.resolve(ticket=confirmed, actor=desk.agent, resolution="Done")
+        services.confirm_resolution(ticket=confirmed, contact=confirmed.requester, solved=True)
+        closed = desk.ticket()
+        services.close(ticket=closed, actor=desk.agent, reason="Duplicate")
+        services.reopen(ticket=closed, actor=desk.agent, reason="Not a duplicate")
+        services.reply(ticket=closed, actor=desk.agent, body="Looking")
+        assert seen == [(confirmed.pk, Status.CLOSED), (closed.pk, Status.CLOSED)]
