@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "deskwise.search",
     "deskwise.feedback",
     "deskwise.problems",
+    "deskwise.coach",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",

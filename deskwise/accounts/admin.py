@@ -61,7 +61,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "organisation", "created_at"]
+    list_display = ["email", "name", "organisation", "is_technical", "created_at"]
+    list_filter = ["is_technical"]
     search_fields = ["email", "name", "organisation"]
     readonly_fields = ["created_at"]
 

@@ -68,6 +68,11 @@ class Contact(models.Model):
     name = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     organisation = models.CharField(max_length=120, blank=True)
+    is_technical = models.BooleanField(
+        default=False,
+        help_text="Reads technical terms with ease: the reply coach does not flag jargon "
+        "for them.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
