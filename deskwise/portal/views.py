@@ -16,6 +16,7 @@ from deskwise.accounts.models import Contact, User
 from deskwise.core.errors import InvalidCursor, NotFound, ServiceError
 from deskwise.core.htmx import render_page
 from deskwise.core.http import AuthedRequest
+from deskwise.feedback.selectors import open_survey_for
 from deskwise.portal.forms import ConfirmForm, MessageForm, RequestForm
 from deskwise.queueing.estimate import wait_words
 from deskwise.tickets import selectors, services
@@ -99,6 +100,7 @@ def _detail(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, A
         "is_requester": ticket.requester_id == request.user.contact_id,
     }
     context["wait"] = wait_words(ticket)
+    context["survey"] = open_survey_for(ticket) if context["is_requester"] else None
     context.update(forms)
     return context
 

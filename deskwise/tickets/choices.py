@@ -134,7 +134,7 @@ class EventKind(models.TextChoices):
     DECISION = "decision", "Deferral or decline"
     SLA = "sla", "Service level"
     SILENCE = "silence", "No update for a while"
-    SURVEY = "survey", "Closing questions answered"
+    SURVEY = "survey", "Closing questions"
     PROBLEM = "problem", "Linked to a problem"
     REMINDER = "reminder", "Reminder sent"
 

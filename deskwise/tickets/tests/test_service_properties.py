@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from deskwise.core.errors import ServiceError
 from deskwise.tickets import services
-from deskwise.tickets.choices import REOPENED_BY_REPLY, Status
+from deskwise.tickets.choices import REOPENED_BY_REPLY, EventKind, Status
 from deskwise.tickets.models import Ticket
 
 texts = st.text(max_size=60) | st.sampled_from(["Fixed it.", "  ", "\x00", "ok\u202e", "é" * 5])
@@ -28,7 +28,14 @@ def snapshot(ticket: Ticket) -> tuple:
         ticket.resolved_at,
         ticket.closed_at,
         ticket.first_response_at,
-        ticket.events.count(),
+        # Each action's own event; what the desk does by itself on top of it
+        # (the closing questions, service-level notes, automatic escalation)
+        # is not the action's.
+        sum(
+            1
+            for kind, data in ticket.events.values_list("kind", "data")
+            if kind not in (EventKind.SURVEY, EventKind.SLA) and not (data or {}).get("automatic")
+        ),
     )
 
 
