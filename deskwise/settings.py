@@ -320,6 +320,8 @@ DESKWISE_SILENCE_HOURS = env_list_int("DESKWISE_SILENCE_HOURS", [2, 8, 24, 72])
 # days, then closed as "resolved, unconfirmed" after the second number.
 DESKWISE_CONFIRM_REMIND_DAYS = env_int("DESKWISE_CONFIRM_REMIND_DAYS", 3, minimum=1)
 DESKWISE_CONFIRM_CLOSE_DAYS = env_int("DESKWISE_CONFIRM_CLOSE_DAYS", 7, minimum=1)
+# This many similar incidents of a category in 30 days ask for a root cause.
+DESKWISE_REPEAT_INCIDENTS = env_int("DESKWISE_REPEAT_INCIDENTS", 3, minimum=2)
 # The closing questions can be answered for this many days.
 DESKWISE_SURVEY_DAYS = env_int("DESKWISE_SURVEY_DAYS", 14, minimum=1)
 # Escalate to a supervisor when a ticket is reopened this many times.

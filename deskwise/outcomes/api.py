@@ -41,9 +41,12 @@ IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso)]
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """A date-time without a zone is the desk's local time."""
-    if moment is None or moment.tzinfo is not None:
+    """A date-time without a zone is the desk's local time; any other is read in
+    UTC (PostgreSQL refuses offsets beyond 15:59, which ISO 8601 allows)."""
+    if moment is None:
         return moment
+    if moment.tzinfo is not None:
+        return moment.astimezone(dt.UTC)
     from zoneinfo import ZoneInfo
 
     from django.conf import settings

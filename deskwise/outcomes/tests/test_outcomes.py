@@ -506,3 +506,11 @@ def test_any_reply_can_start_from_a_template(desk, client_for):
     form = client.get(f"/desk/tickets/{ticket.pk}/reply/?template={template.pk}").content.decode()
     assert f"Hello {desk.requester.contact.first_name}, about {ticket.reference}:" in form
     assert client.get(f"/desk/tickets/{ticket.pk}/reply/?template=999999").status_code == 404
+
+
+def test_the_register_reads_any_iso_offset(desk):
+    from deskwise.tickets.tests.test_api import api
+
+    client = api(desk.supervisor)
+    for moment in ("2026-11-30T09:00:00+21:23", "2026-11-30T09:00:00-23:59", "2026-11-30"):
+        assert client.get("/api/v1/declines", {"since": moment}).status_code == 200, moment
