@@ -10,6 +10,7 @@ filter is applied inside the query, before ranking and LIMIT, never in Python.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -39,13 +40,14 @@ ARTICLE_CANDIDATES = 300
 # PostgreSQL: a person who may see at most this many tickets (a requester) is
 # searched from their tickets, whatever the words.
 NARROW_SCOPE = 5_000
-# PostgreSQL: words in more timeline events than this share are found by
-# walking the newest tickets; rarer ones through the GIN index. Unless they are
-# in FEW_MATCHES events or fewer, the search looks among the newest
-# RECENT_TICKETS[0] tickets first, then RECENT_TICKETS[1], then all.
-COMMON_SHARE = 0.05
+# PostgreSQL (see PostgresEngine.tickets): words in at most FEW_MATCHES rows
+# are found through the GIN index; others by walking the newest RECENT_TICKETS
+# tickets first, and then, if those do not fill the page, by walking them all
+# where at least this COMMON_SHARE of the rows the walk reads is expected to
+# match, else through the index.
 FEW_MATCHES = 5_000
-RECENT_TICKETS = (20_000, 200_000)
+RECENT_TICKETS = 5_000
+COMMON_SHARE = 0.02
 SUBJECT_WEIGHT = 2.0  # a word in the subject counts twice a word in a message
 TITLE_WEIGHT = 10.0  # SQLite's bm25 column weight for article titles and contact names
 SNIPPET_WORDS = 24
@@ -209,6 +211,8 @@ _FRAGMENTS = (
 )
 _EN = "websearch_to_tsquery('english', %s)"
 _SIMPLE = "websearch_to_tsquery('simple', %s)"
+# A lexeme in a tsquery's text, quotes included ('it''s').
+_LEXEME = re.compile(r"'(?:[^']|'')+'")
 
 
 # Search plans are short: compiling them (JIT) or starting parallel workers
@@ -245,7 +249,8 @@ def _fetch(cursor: CursorWrapper, sql: str, params: Sequence[Any]) -> list[tuple
 
 
 class PostgresEngine:
-    """GIN expression indexes; ts_rank_cd ranking; ts_headline snippets.
+    """GIN indexes (on stored vectors for the long texts); ts_rank_cd ranking;
+    ts_headline snippets.
 
     The match conditions repeat the indexed expressions of ``ddl`` exactly, and
     the query text is a literal each time (psycopg binds on the client), so the
@@ -257,56 +262,83 @@ class PostgresEngine:
         """Matches on the newest tickets first, read the way that suits how
         common the words are.
 
-        A common word matches a large share of four million events, and reading
-        every match is what makes a search slow. For such words we walk the
-        newest tickets and test their text until enough match (a few hundred
-        tests). For rarer words walking would test thousands of texts for each
-        match, so the GIN index finds the matches; when they are many, windows
-        on the newest ``RECENT_TICKETS`` (a range on the ticket key) keep the
-        rows read few, and only a page they cannot fill looks at every ticket.
-        The planner would choose itself, but it prices reading a text for its
-        words (to_tsvector, done again for each row an expression index is
-        checked on) far below its cost, so we tell it which way to go, from
-        its own estimate of how many events match."""
+        There are two ways to find a source's (subjects', timeline events')
+        newest matches: ask the GIN index for every match, which costs in
+        proportion to how many there are (a common word is in a million
+        events), or walk the newest rows testing each (an event's stored
+        vector; a subject, short, is read again) until enough match, which
+        costs in proportion to how rare the words are. The
+        planner cannot weigh them (it guesses a phrase or two words together to
+        be as rare as the words' frequencies multiplied, when words that go
+        together are as common as the rarer of them), so we choose from its
+        estimates, as bounds:
+
+        - a person who may see few tickets (a requester) is searched from
+          their tickets, whatever the words;
+        - a source where the rows holding any of the words are at most
+          ``FEW_MATCHES`` is read through the index: that is cheap;
+        - any other source is walked first among the newest
+          ``RECENT_TICKETS`` tickets, which costs at most that window, and
+          finds enough when the words are common, as they probably are;
+        - only a page the window cannot fill looks at every ticket: walking a
+          source whose words the planner too thinks common enough (every
+          ``1 / COMMON_SHARE``-th row the walk reads would match), else
+          through the index."""
         with _tuned() as cursor:
-            cursor.execute(
-                "SELECT (SELECT max(id) FROM tickets_ticket), reltuples FROM pg_class"
-                " WHERE oid IN ('tickets_ticket'::regclass, 'tickets_timelineevent'::regclass)"
-                " ORDER BY relname"
+            plan = self._plan(cursor, query, scope)
+            if plan is None:
+                return []  # only stop words: nothing can match
+            newest, narrow, probe, walk = plan
+            if narrow:
+                return self._tickets(cursor, query, scope, internal, limit, 0, (True, True), True)
+            if any(probe):
+                after = max(newest - RECENT_TICKETS, 0)
+                rows = self._tickets(cursor, query, scope, internal, limit, after, probe, False)
+                if len(rows) >= limit or not after:
+                    return rows
+            return self._tickets(cursor, query, scope, internal, limit, 0, walk, False)
+
+    def _plan(
+        self, cursor: CursorWrapper, query: Query, scope: Fragment
+    ) -> tuple[int, bool, tuple[bool, bool], tuple[bool, bool]] | None:
+        """(newest ticket, narrow, walk the window, walk everything), for
+        subjects and events; None when the query has no word to look for."""
+        sizes = (
+            "SELECT (SELECT max(id) FROM tickets_ticket),"
+            " (SELECT reltuples FROM pg_class WHERE oid = 'tickets_ticket'::regclass),"
+            " (SELECT reltuples FROM pg_class WHERE oid = 'tickets_timelineevent'::regclass)"
+        )
+        cursor.execute(f"{sizes}, {_EN}::text", [query.websearch])
+        newest, tickets, events, tsquery = cursor.fetchone()
+        words = list(dict.fromkeys(_LEXEME.findall(tsquery)))
+        if not words:
+            return None
+        visible = self._estimate(cursor, "tickets_ticket", *scope)
+        if visible <= NARROW_SCOPE:
+            return newest or 0, True, (True, True), (True, True)
+        share = min(1.0, visible / max(float(tickets), 1.0))
+        probe, walk = [], []
+        for table, vector, rows in (
+            ("tickets_ticket", ddl.TICKET_VECTOR, max(float(tickets), 1.0)),
+            ("tickets_timelineevent", ddl.EVENT_VECTOR, max(float(events), 1.0)),
+        ):
+            matches = self._estimate(cursor, table, f"{vector} @@ {_EN}", [query.websearch])
+            # Rows with any of the words: more than hold them all, or the phrase.
+            any_word = (
+                matches
+                if len(words) == 1
+                else self._estimate(cursor, table, f"{vector} @@ %s::tsquery", [" | ".join(words)])
             )
-            (newest, tickets), (_, events) = cursor.fetchall()
-            in_subjects = self._estimate(cursor, "tickets_ticket", ddl.TICKET_VECTOR, query)
-            in_events = self._estimate(cursor, "tickets_timelineevent", ddl.EVENT_VECTOR, query)
-            walk = (
-                in_subjects > COMMON_SHARE * max(float(tickets), 1.0),
-                in_events > COMMON_SHARE * max(float(events), 1.0),
-            )
-            narrow = self._estimate(cursor, "tickets_ticket", "", query, scope) <= NARROW_SCOPE
-            newest = newest or 0
-            windows = RECENT_TICKETS if any(walk) or in_events > FEW_MATCHES else ()
-            for window in windows:
-                if newest > window:
-                    after = newest - window
-                    rows = self._tickets(cursor, query, scope, internal, limit, after, walk, narrow)
-                    if len(rows) >= limit:
-                        return rows
-            return self._tickets(cursor, query, scope, internal, limit, 0, walk, narrow)
+            probe.append(any_word > FEW_MATCHES)
+            walk.append(any_word > FEW_MATCHES and matches * share >= COMMON_SHARE * rows)
+        return newest or 0, False, (probe[0], probe[1]), (walk[0], walk[1])
 
     def _estimate(
-        self,
-        cursor: CursorWrapper,
-        table: str,
-        vector: str,
-        query: Query,
-        scope: Fragment | None = None,
+        self, cursor: CursorWrapper, table: str, condition: str, params: list[Any]
     ) -> float:
-        """How many rows of ``table`` the planner expects the words in (from the
-        statistics of the GIN index; a table never analysed counts as small),
-        or, with no ``vector``, how many the ``scope`` lets through."""
-        if vector:
-            condition, params = f"{vector} @@ {_EN}", [query.websearch]
-        else:
-            condition, params = scope or ("1=1", [])
+        """How many rows of ``table`` the planner expects ``condition`` to let
+        through (for the words, from the statistics of their GIN index or
+        stored vector; a table never analysed counts as small)."""
         sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE {condition}"  # noqa: S608
         cursor.execute(sql, params)
         raw = cursor.fetchone()[0]
@@ -326,35 +358,32 @@ class PostgresEngine:
         """Tickets after ``after``. ``walk`` says, for subjects and for events,
         whether to walk the newest (the condition then hides from the index, as
         ``IS TRUE``) or to ask the GIN index. Matching events found through the
-        index are gathered first (a materialised CTE of keys, bounded by the
-        window) and only then looked up by key for the permission filter, so
-        that the planner cannot turn this into a walk of a team's tickets;
-        unless the ``narrow`` scope (a requester's tickets) is the better start."""
+        index are gathered first (a materialised CTE of keys) and only then
+        looked up by key for the permission filter, so that the planner cannot
+        turn this into a walk of a team's tickets. A ``narrow`` scope (a
+        requester's tickets) is read from its tickets: the order (``id + 0``)
+        is then one no index gives, so the planner starts from the scope."""
         q = query.websearch
         scope_sql, scope_params = scope
         public = "" if internal else "AND tickets_timelineevent.visibility = %s"
         public_params = [] if internal else [Visibility.PUBLIC.value]
+        newest_first = "tickets_ticket.id + 0 DESC" if narrow else "tickets_ticket.id DESC"
         if walk[0]:
             subject_match = f"({ddl.TICKET_VECTOR} @@ {_EN}) IS TRUE"
-            subject_order = "tickets_ticket.id DESC"
+            subject_order = newest_first
         else:
             subject_match = f"{ddl.TICKET_VECTOR} @@ {_EN}"
             subject_order = "tickets_ticket.id + 0 DESC"
-        if walk[1] or narrow:
+        if walk[1]:
             matched, matched_params = "", []
-            match = (
-                f"({ddl.EVENT_VECTOR} @@ {_EN}) IS TRUE"
-                if walk[1]
-                else f"{ddl.EVENT_VECTOR} @@ {_EN}"
-            )
             events = f"""
                 SELECT tickets_timelineevent.id, tickets_timelineevent.ticket_id,
-                       tickets_timelineevent.body_text
+                       {ddl.EVENT_VECTOR} AS vector
                 FROM tickets_timelineevent
                 JOIN tickets_ticket ON tickets_ticket.id = tickets_timelineevent.ticket_id
-                WHERE {match} AND ({scope_sql}) {public}
+                WHERE ({ddl.EVENT_VECTOR} @@ {_EN}) IS TRUE AND ({scope_sql}) {public}
                   AND tickets_ticket.id > %s AND tickets_timelineevent.ticket_id > %s
-                ORDER BY tickets_ticket.id DESC LIMIT {CANDIDATES}
+                ORDER BY {newest_first} LIMIT {CANDIDATES}
             """  # noqa: S608
             events_params = [q, *scope_params, *public_params, after, after]
         else:
@@ -366,14 +395,17 @@ class PostgresEngine:
                   AND tickets_timelineevent.ticket_id > %s
             ),"""  # noqa: S608
             matched_params = [q, *public_params, after]
+            # The vectors are read for the candidates only, after the LIMIT.
             events = f"""
                 SELECT tickets_timelineevent.id, tickets_timelineevent.ticket_id,
-                       tickets_timelineevent.body_text
-                FROM matched
-                JOIN tickets_ticket ON tickets_ticket.id = matched.ticket_id
-                JOIN tickets_timelineevent ON tickets_timelineevent.id = matched.id
-                WHERE ({scope_sql}) AND tickets_ticket.id > %s
-                ORDER BY tickets_ticket.id + 0 DESC LIMIT {CANDIDATES}
+                       {ddl.EVENT_VECTOR} AS vector
+                FROM (
+                    SELECT matched.id FROM matched
+                    JOIN tickets_ticket ON tickets_ticket.id = matched.ticket_id
+                    WHERE ({scope_sql}) AND tickets_ticket.id > %s
+                    ORDER BY tickets_ticket.id + 0 DESC LIMIT {CANDIDATES}
+                ) newest
+                JOIN tickets_timelineevent ON tickets_timelineevent.id = newest.id
             """  # noqa: S608
             events_params = [*scope_params, after]
         sql = f"""
@@ -387,8 +419,7 @@ class PostgresEngine:
                 ORDER BY {subject_order} LIMIT {CANDIDATES}
             ) s
             UNION ALL
-            SELECT s.ticket_id, s.id,
-                   ts_rank_cd(to_tsvector('english', s.body_text), {_EN}, 1)
+            SELECT s.ticket_id, s.id, ts_rank_cd(s.vector, {_EN}, 1)
             FROM ({events}) s
         )
         {_TICKET_TOP}
@@ -434,12 +465,10 @@ class PostgresEngine:
         weighing more, times the log of how few articles hold it). ts_rank_cd
         alone would let "use", "get" and "help" outweigh the one word that
         names the problem. The rarity is counted among the matching articles,
-        which is exact while they are at most ``ARTICLE_CANDIDATES``."""
+        which is exact while they are at most ``ARTICLE_CANDIDATES``. The
+        bodies' words are stored (``ddl.PG_VECTORS``); a body itself is read
+        only for the snippets of the few articles shown."""
         scope_sql, scope_params = scope
-        vector = (
-            "setweight(to_tsvector('english', kb_article.title), 'A')"
-            " || setweight(to_tsvector('english', kb_article.body), 'D')"
-        )
         sql = f"""
         WITH words AS (
             SELECT DISTINCT ON (q::text) q FROM (
@@ -447,7 +476,7 @@ class PostgresEngine:
             ) each WHERE numnode(q) > 0
         ),
         candidates AS MATERIALIZED (
-            SELECT kb_article.id, kb_article.title, kb_article.body, {vector} AS vec
+            SELECT kb_article.id, {ddl.ARTICLE_VECTOR} AS vec
             FROM kb_article
             WHERE {ddl.ARTICLE_VECTOR} @@ {_EN} AND ({scope_sql})
             ORDER BY ts_rank(to_tsvector('english', kb_article.title), {_EN}) DESC,
@@ -467,11 +496,11 @@ class PostgresEngine:
             ORDER BY score DESC, candidates.id DESC
             LIMIT %s
         )
-        SELECT candidates.id, ranked.score,
-               ts_headline('english', candidates.title, {_EN}, %s),
-               ts_headline('english', candidates.body, {_EN}, %s)
-        FROM ranked JOIN candidates ON candidates.id = ranked.id
-        ORDER BY ranked.score DESC, candidates.id DESC
+        SELECT kb_article.id, ranked.score,
+               ts_headline('english', kb_article.title, {_EN}, %s),
+               ts_headline('english', kb_article.body, {_EN}, %s)
+        FROM ranked JOIN kb_article ON kb_article.id = ranked.id
+        ORDER BY ranked.score DESC, kb_article.id DESC
         """  # noqa: S608
         q = query.websearch
         params = [
@@ -484,24 +513,20 @@ class PostgresEngine:
 
     def _articles(self, query: Query, scope: Fragment, *, limit: int) -> list[MarkedRow]:
         """The index finds the articles; the rank weighs the title (A) above the
-        body (D). Ranking reads each body again, so in a large knowledge base
-        only the ``ARTICLE_CANDIDATES`` matches whose titles match best are
-        ranked (titles are short to read); most knowledge bases have fewer
-        matches than that, and all of them are ranked."""
+        body (D), from the stored vectors. In a large knowledge base only the
+        ``ARTICLE_CANDIDATES`` matches whose titles match best are ranked
+        (titles are short to read); most knowledge bases have fewer matches
+        than that, and all of them are ranked. Bodies are read for the
+        snippets of the page only."""
         scope_sql, scope_params = scope
         sql = f"""
-        SELECT s.id, s.score,
-               ts_headline('english', s.title, {_EN}, %s),
-               ts_headline('english', s.body, {_EN}, %s)
+        SELECT kb_article.id, s.score,
+               ts_headline('english', kb_article.title, {_EN}, %s),
+               ts_headline('english', kb_article.body, {_EN}, %s)
         FROM (
-            SELECT c.id, c.title, c.body,
-                   ts_rank_cd(
-                       setweight(to_tsvector('english', c.title), 'A')
-                       || setweight(to_tsvector('english', c.body), 'D'),
-                       {_EN}, 1
-                   ) AS score
+            SELECT c.id, ts_rank_cd(c.vec, {_EN}, 1) AS score
             FROM (
-                SELECT kb_article.id, kb_article.title, kb_article.body FROM kb_article
+                SELECT kb_article.id, {ddl.ARTICLE_VECTOR} AS vec FROM kb_article
                 WHERE {ddl.ARTICLE_VECTOR} @@ {_EN} AND ({scope_sql})
                 ORDER BY ts_rank(to_tsvector('english', kb_article.title), {_EN}) DESC,
                          kb_article.id DESC
@@ -510,6 +535,7 @@ class PostgresEngine:
             ORDER BY score DESC, c.id DESC
             LIMIT %s
         ) s
+        JOIN kb_article ON kb_article.id = s.id
         ORDER BY s.score DESC, s.id DESC
         """  # noqa: S608
         q = query.websearch
