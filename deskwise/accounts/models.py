@@ -70,8 +70,7 @@ class Contact(models.Model):
     organisation = models.CharField(max_length=120, blank=True)
     is_technical = models.BooleanField(
         default=False,
-        help_text="Reads technical terms with ease: the reply coach does not flag jargon "
-        "for them.",
+        help_text="Reads technical terms with ease: the reply coach does not flag jargon for them.",
     )
     created_at = models.DateTimeField()
 

@@ -85,7 +85,9 @@ class TestDueTimes:
         with clock.frozen_at(WEDNESDAY_10):
             ticket = desk.ticket(**P2)
         with clock.frozen_at(WEDNESDAY_10 + H):
-            services.reply(ticket=ticket, actor=desk.agent, body="Which laptop?", then=Status.WAITING)
+            services.reply(
+                ticket=ticket, actor=desk.agent, body="Which laptop?", then=Status.WAITING
+            )
         ticket.refresh_from_db()
         assert ticket.sla_paused_at == WEDNESDAY_10 + H
         assert ticket.sla_next_at is None  # nothing can come due while stopped

@@ -132,7 +132,9 @@ class TestSilence:
         assert "Time for an update" in mail.outbox[0].subject
         # An update ends the silence; a new one is reminded again.
         with clock.frozen_at(WEDNESDAY_10 + 3 * H):
-            services.reply(ticket=owned, actor=desk.agent, body="Still on it; next I swap the dock.")
+            services.reply(
+                ticket=owned, actor=desk.agent, body="Still on it; next I swap the dock."
+            )
         with clock.frozen_at(WEDNESDAY_10 + 4 * H), run_tasks():
             assert silence_sweep.call() == 0
         with clock.frozen_at(WEDNESDAY_10 + 6 * H), run_tasks():
@@ -187,7 +189,9 @@ class TestAutomaticEscalation:
         settings.DESKWISE_TRIAGE = False  # no mood reading: only the reopening counts
         for n in range(2):
             services.resolve(ticket=owned, actor=desk.agent, resolution=f"Fix {n}")
-            services.add_requester_message(ticket=owned, contact=owned.requester, body="Still broken")
+            services.add_requester_message(
+                ticket=owned, contact=owned.requester, body="Still broken"
+            )
         owned.refresh_from_db()
         assert owned.reopen_count == 2
         assert owned.escalated_to == desk.supervisor
