@@ -1169,8 +1169,10 @@ def transition(*, ticket: Ticket, actor: User, to: Status, reason: str = "") -> 
     if to in {Status.DEFERRED, Status.DECLINED} and to in TRANSITIONS[Status(ticket.status)]:
         # Saying no has its own dialog: a reason from the list, the alternatives
         # offered, a date for a deferral, and the reply; and it is registered.
+        # A conflict with how the ticket must move (409), not bad input: the
+        # request itself is well formed.
         verb = "Defer" if to == Status.DEFERRED else "Decline"
-        raise InvalidInput(
+        raise Conflict(
             f"Use {verb}… on the ticket (or POST /api/v1/tickets/{ticket.pk}/{verb.lower()}): "
             "it records the reason, the alternatives offered and the reply.",
             fields={"to": [f"{verb} has its own action."]},

@@ -403,7 +403,7 @@ def test_transition_table_is_the_only_law(desk, start, to):
 def test_deferring_and_declining_go_through_their_own_dialog(desk):
     ticket = desk.ticket()
     for status, verb in ((Status.DEFERRED, "Defer"), (Status.DECLINED, "Decline")):
-        with pytest.raises(InvalidInput, match=f"Use {verb}"):
+        with pytest.raises(Conflict, match=f"Use {verb}"):
             services.transition(ticket=ticket, actor=desk.agent, to=status, reason="Because")
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
