@@ -54,7 +54,12 @@ def browser():
 def live_url(transactional_db):
     """A live server for this test alone, stopped before the test database goes,
     so none of its connections outlive the run."""
-    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import (
+        LiveServerThread,
+        QuietWSGIRequestHandler,
+        _StaticFilesHandler,
+    )
 
     shared = {
         conn.alias: conn
@@ -63,7 +68,18 @@ def live_url(transactional_db):
     }
     for conn in shared.values():
         conn.inc_thread_sharing()
-    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, connections_override=shared)
+
+    class OneAtATime(LiveServerThread):
+        # The in-memory test database is one connection shared with this
+        # thread: a page's htmx panels load at once, and two requests on one
+        # SQLite connection read each other's rows. One request at a time.
+        def _create_server(self, connections_override=None):
+            # This thread's own connections are the shared ones already (run()).
+            return WSGIServer(
+                (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+            )
+
+    thread = OneAtATime("127.0.0.1", _StaticFilesHandler, connections_override=shared)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
@@ -120,3 +136,49 @@ def test_a_request_answered_end_to_end(live_url, browser, desk):
     ticket.refresh_from_db()
     assert ticket.owner == desk.agent
     assert ticket.first_response_at is not None
+
+
+def test_the_coach_reads_the_reply_as_it_is_written(live_url, browser, desk):
+    """The notes come as the agent types, a one-click fix rewrites the box, and
+    the notes follow the new text; sending is never held up."""
+    from deskwise.coach.models import JargonTerm
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # A live-server test empties the tables after it, the migration's jargon list too.
+    JargonTerm.objects.get_or_create(
+        term="VPN", defaults={"plain_words": "secure remote connection"}
+    )
+    contact = desk.requester.contact
+    contact.name = "Mei Lin"
+    contact.save(update_fields=["name"])
+    ticket = desk.ticket(subject="VPN drops every few minutes")
+    agent = browser.new_page(viewport={"width": 1280, "height": 1000})
+    sign_in(agent, live_url, "agent")
+    agent.wait_for_url(f"{live_url}/desk/")
+    agent.goto(f"{live_url}/desk/tickets/{ticket.pk}/")
+    agent.wait_for_selector("#coach-body >> text=reads your reply as you write it")
+    box = "#reply-form textarea[name=body]"
+    agent.click(box)
+    agent.keyboard.type("Hi there,\n\nWe can't fix the VPN today. I'll look into it.")
+    notes = "#coach-body .coach-notes"
+    agent.wait_for_selector(f"{notes} [data-code=jargon]")
+    agent.wait_for_selector(f"{notes} [data-code=negative]")
+    agent.screenshot(path=str(ARTIFACTS / "desk-coach.png"), full_page=True)
+    agent.click(f"{notes} [data-code=jargon] button")
+    agent.wait_for_function(
+        'document.querySelector("#reply-form textarea[name=body]").value'
+        ".includes('secure remote connection')"
+    )
+    # The fixed box is checked again: the jargon note goes, the others stay.
+    agent.wait_for_selector(f"{notes} [data-code=jargon]", state="detached")
+    assert agent.locator(f"{notes} [data-code=negative]").count() == 1
+    agent.click(f"{notes} [data-code=greeting] button")
+    agent.wait_for_function(
+        "document.querySelector(\"#reply-form textarea[name=body]\").value.startsWith('Hi Mei,')"
+    )
+    agent.click("button:has-text('Send reply')")
+    agent.wait_for_selector("text=Reply sent.")
+    sent = ticket.events.filter(kind="reply").get()
+    assert sent.body_text.startswith("Hi Mei,")
+    assert "secure remote connection" in sent.body_text
+    assert sent.coach_record.notes_count >= 1

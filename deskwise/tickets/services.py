@@ -190,10 +190,21 @@ def _append(
     )
     if uploads:
         _store_uploads(event, uploads)
+    if actor is not None and visibility == Visibility.PUBLIC and kind in MESSAGE_KINDS:
+        for hook in REPLY_HOOKS:
+            hook(event)
     ticket.updated_at = now
     if ticket.back_at is not None and actor is not None and actor.pk == ticket.owner_id:
         ticket.back_at = None  # back from deferral, and the owner has taken it up
     return event
+
+
+# What an agent says to the requester: a reply, a resolution, a deferral or a decline.
+MESSAGE_KINDS = frozenset({EventKind.REPLY, EventKind.RESOLUTION, EventKind.DECISION})
+# Called with each such message, in its transaction, as it is appended: the
+# reply coach records what it finds in what was sent (the tickets app depends
+# on none of it).
+REPLY_HOOKS: list[Callable[[TimelineEvent], object]] = []
 
 
 def _set_status(ticket: Ticket, to: Status, *, reason: str = "") -> dict[str, str]:

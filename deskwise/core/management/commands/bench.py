@@ -29,9 +29,10 @@ from django_tasks_db.models import DBTaskResult
 
 from deskwise.accounts.models import User
 from deskwise.accounts.services import api_token_create
+from deskwise.bench import coach_eval, kb_bench, load, triage_eval, wait_sim
 from deskwise.bench import fill as filler
-from deskwise.bench import kb_bench, load, triage_eval, wait_sim
 from deskwise.bench import mail as mail_bench
+from deskwise.bench.coach_examples import HELD_OUT
 from deskwise.tickets.models import Ticket
 
 SEARCH_QUERIES = ["printer", "vpn drops", "password", "laptop screen", "outlook calendar",
@@ -121,6 +122,16 @@ class Command(BaseCommand):
             self.stderr.write("Wait estimator in a seeded simulation...")
             evaluations["wait_estimator"] = wait_sim.run()
             evaluations["reply_split_100kb_ms"] = _split_timing()
+            self.stderr.write("Reply coach on the labelled replies...")
+            coach = coach_eval.run()
+            self.stderr.write(coach_eval.table(coach))
+            held_out = coach_eval.evaluate(HELD_OUT)
+            coach["held_out"] = {
+                key: held_out[key]
+                for key in ("examples", "micro_precision", "micro_recall", "false_alarm_share")
+            }
+            coach["mistakes"] = len(coach["mistakes"])
+            evaluations["reply_coach"] = coach
         self.stderr.write("Knowledge base: import, suggestion quality, search speed...")
         evaluations["knowledge_base"] = kb_bench.run()
         report = {
