@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "deskwise.feedback",
     "deskwise.problems",
     "deskwise.coach",
+    "deskwise.timelog",
+    "deskwise.reports",
     "deskwise.notifications",
     "deskwise.mail",
     "deskwise.portal",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("deskwise.feedback.urls")),
     path("", include("deskwise.problems.urls")),
     path("", include("deskwise.coach.urls")),
+    path("", include("deskwise.timelog.urls")),
+    path("", include("deskwise.reports.urls")),
     path("desk/mail/", include("deskwise.mail.urls")),
     path("attachments/<int:pk>/<str:name>", attachment_download, name="attachment"),
     path("api/v1/", include((_public(api_patterns), api_app), namespace=api_namespace)),

@@ -148,6 +148,8 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
     from deskwise.coach.api import router as coach_router
+    from deskwise.reports.api import router as reports_router
+    from deskwise.timelog.api import router as timelog_router
     from deskwise.feedback.api import router as feedback_router
     from deskwise.kb.api import router as kb_router
     from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
@@ -173,6 +175,8 @@ def _mount() -> None:
     api.add_router("/surveys", feedback_router)
     api.add_router("/problems", problems_router)
     api.add_router("/coach", coach_router)
+    api.add_router("/tickets", timelog_router)
+    api.add_router("/reports", reports_router)
 
 
 _mount()

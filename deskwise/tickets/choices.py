@@ -137,6 +137,7 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", "Closing questions"
     PROBLEM = "problem", "Linked to a problem"
     REMINDER = "reminder", "Reminder sent"
+    TIME = "time", "Time logged"
 
 
 # The contact an agent logs maps to the event that documents it.

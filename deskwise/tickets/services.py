@@ -190,7 +190,7 @@ def _append(
     )
     if uploads:
         _store_uploads(event, uploads)
-    if actor is not None and visibility == Visibility.PUBLIC and kind in MESSAGE_KINDS:
+    if actor is not None and visibility == Visibility.PUBLIC and kind in SENT_KINDS:
         for hook in REPLY_HOOKS:
             hook(event)
     ticket.updated_at = now
@@ -200,7 +200,7 @@ def _append(
 
 
 # What an agent says to the requester: a reply, a resolution, a deferral or a decline.
-MESSAGE_KINDS = frozenset({EventKind.REPLY, EventKind.RESOLUTION, EventKind.DECISION})
+SENT_KINDS = frozenset({EventKind.REPLY, EventKind.RESOLUTION, EventKind.DECISION})
 # Called with each such message, in its transaction, as it is appended: the
 # reply coach records what it finds in what was sent (the tickets app depends
 # on none of it).
