@@ -5,3 +5,7 @@ class ReportsConfig(AppConfig):
     name = "deskwise.reports"
     label = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        # The builders register themselves in base.REGISTRY on import.
+        from deskwise.reports import metrics  # noqa: F401

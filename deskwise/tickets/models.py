@@ -149,6 +149,9 @@ class Ticket(models.Model):
             models.Index(fields=["status", "priority", "due_at", "id"], name="ticket_status_queue"),
             models.Index(fields=["requester", "-id"], name="ticket_requester"),
             models.Index(fields=["escalated_to", "status"], name="ticket_escalated"),
+            # Reports: answers and resolutions of a day (rollups, today's live figures).
+            models.Index(fields=["first_response_at"], name="ticket_first_response"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved"),
             # What the service-level sweep looks at next.
             models.Index(
                 fields=["sla_next_at"],

@@ -29,7 +29,7 @@ from django_tasks_db.models import DBTaskResult
 
 from deskwise.accounts.models import User
 from deskwise.accounts.services import api_token_create
-from deskwise.bench import coach_eval, kb_bench, load, triage_eval, wait_sim
+from deskwise.bench import coach_eval, kb_bench, load, reports_bench, triage_eval, wait_sim
 from deskwise.bench import fill as filler
 from deskwise.bench import mail as mail_bench
 from deskwise.bench.coach_examples import HELD_OUT
@@ -134,6 +134,8 @@ class Command(BaseCommand):
             evaluations["reply_coach"] = coach
         self.stderr.write("Knowledge base: import, suggestion quality, search speed...")
         evaluations["knowledge_base"] = kb_bench.run()
+        self.stderr.write("Reports: rollups brought up to date, then each report timed...")
+        evaluations["reports"] = reports_bench.run()
         report = {
             "database": connection.vendor,
             "tickets": Ticket.objects.count(),
