@@ -148,16 +148,16 @@ api.add_decorator(_refuse_unknown_query, mode="operation")
 def _mount() -> None:
     from deskwise.accounts.api import router as accounts_router
     from deskwise.coach.api import router as coach_router
-    from deskwise.reports.api import router as reports_router
-    from deskwise.timelog.api import router as timelog_router
     from deskwise.feedback.api import router as feedback_router
     from deskwise.kb.api import router as kb_router
     from deskwise.outcomes.api import decisions_router, off_channel_router, register_router
     from deskwise.problems.api import router as problems_router
+    from deskwise.reports.api import router as reports_router
     from deskwise.search.api import router as search_router
     from deskwise.search.api import suggest_router
     from deskwise.tickets.api import queue_router
     from deskwise.tickets.api import router as tickets_router
+    from deskwise.timelog.api import router as timelog_router
     from deskwise.triage.api import measures_router
     from deskwise.triage.api import router as triage_router
 

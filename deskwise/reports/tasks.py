@@ -10,7 +10,10 @@ import datetime as dt
 from django.tasks import task
 
 from deskwise.core.schedule import periodic
-from deskwise.reports import rollups
+from deskwise.reports import (
+    rollups,
+    weekly,  # noqa: F401 (its weekly summary task is scheduled from here)
+)
 
 
 @periodic(every=dt.timedelta(hours=1))
