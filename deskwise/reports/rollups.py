@@ -41,6 +41,13 @@ RECOUNT_DAYS = 14  # confirmations and reopens still change a resolved day this 
 CHUNK_DAYS = 31  # days counted per query
 EVENT_BATCH = 20_000
 EVENTS_MARK = "events"
+# Ids are handed out when a row is written, not when its transaction commits:
+# an event written at 10:00:00 in a transaction that commits at 10:00:03 can
+# show up after event ids above it were counted. The count stops at the first
+# event younger than this, so the watermark never passes one still in flight
+# (the desk's transactions last well under a second); the reports read the
+# events past the watermark live, so nothing is missing meanwhile.
+EVENT_SETTLE = dt.timedelta(minutes=2)
 
 
 def zone() -> ZoneInfo:
@@ -394,11 +401,17 @@ def count_events(*, batch: int = EVENT_BATCH) -> int:
         with transaction.atomic():
             Watermark.objects.get_or_create(name=EVENTS_MARK)
             mark = Watermark.objects.select_for_update().get(name=EVENTS_MARK)
-            rows = list(
+            fetched = list(
                 TimelineEvent.objects.filter(pk__gt=mark.last_id)
                 .order_by("pk")
                 .values_list(*EVENT_FIELDS)[:batch]
             )
+            settled = clock.now() - EVENT_SETTLE
+            rows = []
+            for row in fetched:
+                if row[1] >= settled:
+                    break
+                rows.append(row)
             if not rows:
                 return counted
             tallies, last = tally_events(rows, calendars)
@@ -406,7 +419,7 @@ def count_events(*, batch: int = EVENT_BATCH) -> int:
             mark.last_id = last
             mark.save(update_fields=["last_id"])
             counted += len(rows)
-        if len(rows) < batch:
+        if len(fetched) < batch or len(rows) < len(fetched):
             return counted
 
 
