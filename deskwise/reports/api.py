@@ -60,7 +60,7 @@ class ChartOut(Schema):
     unit: str
 
 
-class ReportOut(ReportRef):
+class ReportTableOut(ReportRef):
     definition: str = Field(description="What is counted, how, and what it leaves out.")
     since: dt.date
     until: dt.date = Field(description="Included.")
@@ -111,8 +111,8 @@ def _chart_out(chart: Chart | None) -> ChartOut | None:
     )
 
 
-def report_out(spec: Spec, report: Report, filters: selectors.Filters) -> ReportOut:
-    return ReportOut(
+def report_out(spec: Spec, report: Report, filters: selectors.Filters) -> ReportTableOut:
+    return ReportTableOut(
         slug=spec.slug,
         title=report.title or spec.title,
         group=spec.group,
@@ -136,8 +136,8 @@ def report_list(request: HttpRequest) -> list[ReportRef]:
     return [_ref(spec) for spec in selectors.visible_specs(_user(request))]
 
 
-@router.get("/{slug}", response={200: ReportOut, **READ_ERRORS}, summary="Get a report")
-def report_get(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> ReportOut:
+@router.get("/{slug}", response={200: ReportTableOut, **READ_ERRORS}, summary="Get a report")
+def report_get(request: HttpRequest, slug: str, query: Query[ReportQuery]) -> ReportTableOut:
     """One report over whole days (desk time, both included; the last 30 days
     by default, at most 366): definition, figures, table and chart data. A
     report or team you may not see is not found; a range that is not one is

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The builders register themselves in base.REGISTRY on import.
-        from deskwise.reports import metrics  # noqa: F401
+        from deskwise.reports import metrics, metrics_more  # noqa: F401

@@ -5,7 +5,7 @@ anyone else a ticket's time does not exist (404)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
@@ -72,8 +72,8 @@ class TimeEntryIn(Schema):
         f"not over {services.DAYS_BACK} days ago.",
     )
     note: str = Field(default="", max_length=NOTE_MAX, pattern=OPTIONAL_LINE_PATTERN)
-    source: TimeSource = Field(
-        default=TimeSource.MANUAL, description="quick or manual; timer entries come from the timer."
+    source: Literal["quick", "manual"] = Field(
+        default="manual", description="Timer entries come from the timer, on the ticket page."
     )
 
 

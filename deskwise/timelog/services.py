@@ -77,15 +77,17 @@ def check_work_date(value: dt.date | None) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         message = "Give the day worked as a date."
         raise InvalidInput(message, fields={"work_date": [message]})
+    # A well-formed date outside the window the desk takes time for today is a
+    # conflict with the calendar (409), not a malformed request.
     if value > today:
         message = f"{value:%-d %b %Y} is in the future: log time for today or a day before."
-        raise InvalidInput(message, fields={"work_date": [message]})
+        raise Conflict(message, fields={"work_date": [message]})
     if value < today - dt.timedelta(days=DAYS_BACK):
         message = (
             f"{value:%-d %b %Y} is more than {DAYS_BACK} days ago: time is logged within "
             f"{DAYS_BACK} days of the work."
         )
-        raise InvalidInput(message, fields={"work_date": [message]})
+        raise Conflict(message, fields={"work_date": [message]})
     return value
 
 
@@ -112,7 +114,7 @@ def _check_day_total(actor: User, work_date: dt.date, minutes: int) -> None:
             f"You have logged {duration_text(logged)} on {work_date:%-d %b %Y} already; "
             f"with {duration_text(minutes)} more it would be over 24 hours."
         )
-        raise InvalidInput(message, fields={"minutes": [message]})
+        raise Conflict(message, fields={"minutes": [message]})
 
 
 def _entry_data(entry: TimeEntry, action: str) -> dict[str, Any]:

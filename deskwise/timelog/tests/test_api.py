@@ -63,8 +63,6 @@ def test_log_list_and_remove(desk, colleague, now):
         {"minutes": 1.5},
         {},
         {"minutes": 5, "note": "a\x00b"},
-        {"minutes": 5, "work_date": "2026-11-26"},
-        {"minutes": 5, "work_date": "2026-08-01"},
         {"minutes": 5, "work_date": "not a date"},
         {"minutes": 5, "source": "timer"},
         {"minutes": 5, "source": "magic"},
@@ -75,6 +73,19 @@ def test_bad_input_is_422(desk, now, body):
     response = post(api(desk.agent), f"/api/v1/tickets/{ticket.pk}/time", body)
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "invalid"
+    assert not TimeEntry.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["2026-11-26", "2026-08-01"])
+def test_a_day_outside_the_window_is_a_409(desk, now, day):
+    """A well-formed date the desk does not take time for today: a conflict
+    with the calendar, with the reason, and nothing logged."""
+    ticket = desk.ticket()
+    response = post(
+        api(desk.agent), f"/api/v1/tickets/{ticket.pk}/time", {"minutes": 5, "work_date": day}
+    )
+    assert response.status_code == 409, response.content
+    assert "work_date" in response.json()["fields"]
     assert not TimeEntry.objects.exists()
 
 

@@ -74,7 +74,7 @@ class TestLogTime:
         ],
     )
     def test_bad_days_are_refused(self, desk, now, day, words):
-        with pytest.raises(InvalidInput, match=words) as exc:
+        with pytest.raises(Conflict, match=words) as exc:
             services.log_time(ticket=desk.ticket(), actor=desk.agent, minutes=5, work_date=day)
         assert "work_date" in exc.value.fields
 
@@ -96,7 +96,7 @@ class TestLogTime:
 
     def test_no_more_than_a_day_in_a_day(self, desk, now):
         services.log_time(ticket=desk.ticket(), actor=desk.agent, minutes=1400)
-        with pytest.raises(InvalidInput, match="over 24 hours"):
+        with pytest.raises(Conflict, match="over 24 hours"):
             services.log_time(ticket=desk.ticket(), actor=desk.agent, minutes=41)
         services.log_time(ticket=desk.ticket(), actor=desk.agent, minutes=40)
         # Another agent's day is their own, and so is another day.
