@@ -490,14 +490,52 @@ def recurring(
     capped = len(fetched) > limit_rows
     fetched = fetched[:limit_rows]
     min_size = max(2, repeat_threshold())
-    groups: dict[int | None, list[analysis.Row]] = defaultdict(list)
     incidents: dict[int, Incident] = {}
     names: dict[int | None, str] = {}
+    members: list[Member] = []
     for pk, at, subject, status, category_id, category, team, body in fetched:
         names[category_id] = category or ""
         incidents[pk] = Incident(
             id=pk, subject=subject, status=Status(status), created_at=at, team=team
         )
+        members.append((pk, at, subject, category_id, category, team, body))
+    proposals: list[Proposal] = []
+    for group, cluster in cluster_by_category(members, min_size=min_size, now=now):
+        proposals.append(
+            Proposal(
+                category_id=group,
+                category=names[group],
+                label=cluster.label,
+                terms=cluster.terms,
+                incidents=tuple(incidents[i] for i in cluster.member_ids),
+                first_at=cluster.first_at,
+                last_at=cluster.last_at,
+                trend=cluster.trend,
+            )
+        )
+    proposals.sort(key=lambda p: (-p.size, -p.last_at.timestamp(), p.category, p.ticket_ids))
+    return Recurring(
+        proposals=proposals,
+        rows=len(fetched),
+        capped=capped,
+        since=since,
+        days=days,
+        min_size=min_size,
+    )
+
+
+# An incident as the clustering reads it: id, opened at, subject, category id,
+# category name, team name, opening message.
+Member = tuple[int, dt.datetime, str, int | None, str | None, str, str | None]
+
+
+def cluster_by_category(
+    members: Sequence[Member], *, min_size: int, now: dt.datetime
+) -> list[tuple[int | None, analysis.Cluster]]:
+    """Similar incidents grouped within each category (by their subject and
+    opening message): the recurring view's clusters, and the recurring report's."""
+    groups: dict[int | None, list[analysis.Row]] = defaultdict(list)
+    for pk, at, subject, category_id, category, team, body in members:
         groups[category_id].append(
             analysis.Row(
                 id=pk,
@@ -511,32 +549,11 @@ def recurring(
                 text=f"{subject}\n{body or ''}",
             )
         )
-    proposals: list[Proposal] = []
+    found: list[tuple[int | None, analysis.Cluster]] = []
     for group, rows in groups.items():
-        if len(rows) < min_size:
-            continue
-        for cluster in analysis.clusters(rows, min_size=min_size, now=now):
-            proposals.append(
-                Proposal(
-                    category_id=group,
-                    category=names[group],
-                    label=cluster.label,
-                    terms=cluster.terms,
-                    incidents=tuple(incidents[i] for i in cluster.member_ids),
-                    first_at=cluster.first_at,
-                    last_at=cluster.last_at,
-                    trend=cluster.trend,
-                )
-            )
-    proposals.sort(key=lambda p: (-p.size, -p.last_at.timestamp(), p.category, p.ticket_ids))
-    return Recurring(
-        proposals=proposals,
-        rows=len(fetched),
-        capped=capped,
-        since=since,
-        days=days,
-        min_size=min_size,
-    )
+        if len(rows) >= min_size:
+            found += [(group, c) for c in analysis.clusters(rows, min_size=min_size, now=now)]
+    return found
 
 
 def incidents_for_proposal(*, user: Person, ticket_ids: Sequence[int]) -> list[Ticket]:

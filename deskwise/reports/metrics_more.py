@@ -154,29 +154,14 @@ def recurring(filters: Filters) -> Report:
     capped = len(fetched) > RECURRING_ROWS
     fetched = fetched[:RECURRING_ROWS]
     min_size = max(2, problem_selectors.repeat_threshold())
-    groups: dict[int | None, list[analysis.Row]] = defaultdict(list)
     names: dict[int | None, str] = {}
     problem_of: dict[int, int | None] = {}
+    members: list[problem_selectors.Member] = []
     for pk, at, subject, category_id, category, team, body, problem_id in fetched:
         names[category_id] = category or ""
         problem_of[pk] = problem_id
-        groups[category_id].append(
-            analysis.Row(
-                id=pk,
-                at=at,
-                kind="incident",
-                reason="",
-                category=category or "",
-                team=team,
-                requester="",
-                agent="",
-                text=f"{subject}\n{body or ''}",
-            )
-        )
-    found: list[tuple[int | None, analysis.Cluster]] = []
-    for group, members in groups.items():
-        if len(members) >= min_size:
-            found += [(group, c) for c in analysis.clusters(members, min_size=min_size, now=now)]
+        members.append((pk, at, subject, category_id, category, team, body))
+    found = problem_selectors.cluster_by_category(members, min_size=min_size, now=now)
     found.sort(key=lambda item: (-item[1].size, -item[1].last_at.timestamp(), item[1].label))
     cluster_problems = Counter(
         problem_of[i] for _, c in found for i in c.member_ids if problem_of[i] is not None
