@@ -21,7 +21,15 @@ from deskwise.accounts.choices import Role
 from deskwise.accounts.models import Contact, Membership, Team, User
 from deskwise.core import clock
 from deskwise.sla.targets import target_for
-from deskwise.tickets.choices import Channel, EventKind, Impact, Status, Urgency, Visibility
+from deskwise.tickets.choices import (
+    Channel,
+    EventKind,
+    Impact,
+    Status,
+    TriageClass,
+    Urgency,
+    Visibility,
+)
 from deskwise.tickets.models import Ticket
 from deskwise.triage.priority import priority_for
 
@@ -161,6 +169,65 @@ def _people(
     return teams, [*agents, bench_agent], bench_agent, contacts, heavy.pk
 
 
+# Automatic triage as the engine leaves it: the model proposes a class for
+# most tickets and applies the confident ones; a phrase rule proposes the
+# urgency for some. Agents change some of what was applied.
+APPLY_AT = 0.6
+CLASS_CHANGED = 0.12
+URGENCY_RULE = 0.35
+URGENCY_CHANGED = 0.08
+
+
+def _triage(
+    rng: random.Random, urgency: Urgency, *, worked: bool
+) -> tuple[str, Urgency, dict[str, object], dict[str, dict[str, object]]]:
+    """The class the ticket ends with, its urgency then, the triage JSON and
+    the changes an agent made (none on a ticket nobody has worked)."""
+    proposals: dict[str, dict[str, object]] = {}
+    changes: dict[str, dict[str, object]] = {}
+    final_class = ""
+    if rng.random() < 0.85:
+        proposed = rng.choice(list(TriageClass)).value
+        confidence = round(rng.uniform(0.3, 0.99), 2)
+        applied = confidence >= APPLY_AT
+        proposals["triage_class"] = {
+            "field": "triage_class",
+            "value": proposed,
+            "confidence": confidence,
+            "source": "model",
+            "why": f"The trained model ({confidence:.0%} sure).",
+            "applied": applied,
+        }
+        final_class = proposed if applied else ""
+        if worked and applied and rng.random() < CLASS_CHANGED:
+            final_class = rng.choice([c.value for c in TriageClass if c.value != proposed])
+            changes["triage_class"] = {"from": proposed, "to": final_class, "overrode": True}
+    final_urgency = urgency
+    if rng.random() < URGENCY_RULE:
+        proposals["urgency"] = {
+            "field": "urgency",
+            "value": urgency.value,
+            "confidence": 0.9,
+            "source": "rule",
+            "why": "Phrase rule: \u201ccan't work\u201d.",
+            "applied": True,
+        }
+        if worked and rng.random() < URGENCY_CHANGED:
+            final_urgency = rng.choice([u for u in Urgency if u != urgency])
+            changes["urgency"] = {
+                "from": urgency.value,
+                "to": final_urgency.value,
+                "overrode": True,
+            }
+    found: dict[str, object] = {
+        "proposals": proposals,
+        "frustration": {},
+        "clarifying_questions": [],
+        "notes": [],
+    }
+    return final_class, final_urgency, found, changes
+
+
 def _rows(
     n: int,
     *,
@@ -185,8 +252,15 @@ def _rows(
             age = rng.random() * 14 * 86400  # the backlog is recent
         created = now - dt.timedelta(seconds=age)
         team = teams[min(int(rng.expovariate(0.6)), len(teams) - 1)]
-        impact, urgency = rng.choice(list(Impact)), rng.choice(list(Urgency))
+        impact, proposed_urgency = rng.choice(list(Impact)), rng.choice(list(Urgency))
+        triage_class, urgency, triage, changes = _triage(
+            rng, proposed_urgency, worked=status != Status.NEW
+        )
         priority = priority_for(impact=impact, urgency=urgency)
+        if urgency != proposed_urgency:
+            before = priority_for(impact=impact, urgency=proposed_urgency)
+            if before != priority:
+                changes["priority"] = {"from": int(before), "to": int(priority), "overrode": False}
         target = target_for(priority)
         answered = status != Status.NEW and rng.random() < 0.97
         first_response = created + dt.timedelta(minutes=rng.uniform(3, 600)) if answered else None
@@ -215,7 +289,7 @@ def _rows(
             impact.value,
             urgency.value,
             priority,
-            "",
+            triage_class,
             "[]",
             due,
             None,
@@ -229,7 +303,7 @@ def _rows(
             resolved,
             closed,
             False,
-            "{}",
+            json.dumps(triage),
             "",
             0,  # no time stopped (microseconds on SQLite, an interval on PostgreSQL)
             "ok",
@@ -254,6 +328,23 @@ def _rows(
                 created,
             )
         )
+        if changes:
+            event_id += 1
+            events.append(
+                (
+                    event_id,
+                    ticket_id,
+                    EventKind.TRIAGE,
+                    Visibility.INTERNAL,
+                    owner,
+                    None,
+                    "",
+                    "Triage corrected.",
+                    "",
+                    json.dumps({"changes": changes}),
+                    first_response or created,
+                )
+            )
         if first_response and owner:
             text = REPLIES[ticket_id % len(REPLIES)]
             event_id += 1
@@ -370,7 +461,8 @@ def _copy_value(value: object) -> str:
 # Every table the fill (and runs of the bench) write, children first.
 BENCH_TABLES = [
     "reports_openedday", "reports_durationday", "reports_eventday", "reports_countedday",
-    "reports_watermark", "coach_coachrecord",
+    "reports_watermark", "reports_triageday", "coach_coachrecord",
+    "timelog_timer", "timelog_timeentry",
     "mail_inboundmessage", "mail_mailboxsecret", "mail_mailbox",
     "notifications_threadkey", "notifications_outboundemail", "tickets_attachment",
     "tickets_timelineevent", "tickets_ticket_participants", "tickets_ticket",

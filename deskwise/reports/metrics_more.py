@@ -17,9 +17,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
@@ -31,7 +29,6 @@ from django.db.models import (
     When,
 )
 from django.db.models import Value as V
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Abs, Floor, Least, Ln, Substr, TruncDate, TruncWeek
 
 from deskwise.accounts.models import Membership
@@ -52,7 +49,7 @@ from deskwise.reports.metrics import (
     _share,
     _whose,
 )
-from deskwise.tickets.choices import EventKind, Status
+from deskwise.tickets.choices import Status
 from deskwise.tickets.models import Ticket, TimelineEvent
 from deskwise.triage import measures
 
@@ -554,95 +551,26 @@ FIELD_LABELS = {
     "category": "Category",
     "team": "Team",
 }
-# What the ticket holds now, to compare with triage's proposal.
-FINAL = {
-    "triage_class": "triage_class",
-    "impact": "impact",
-    "urgency": "urgency",
-    "category": "category__name",
-    "team": "team__name",
-}
-AUTOMATIC = ("rule", "model")
-
-
-def _proposal(name: str, key: str) -> KeyTextTransform:
-    return KeyTextTransform(key, KeyTransform(name, KeyTransform("proposals", "triage")))
 
 
 @report("triage_accuracy", "Triage accuracy", group="Quality")
 def triage_accuracy(filters: Filters) -> Report:
-    opened = _opened(filters)
-    automatic = {
-        name: Q(**{f"triage__proposals__{name}__source__in": list(AUTOMATIC)})
-        for name in measures.FIELDS
-    }
-    applied = {
-        name: automatic[name] & Q(**{f"triage__proposals__{name}__applied": True})
-        for name in measures.FIELDS
-    }
-    named = {
-        f"proposed_{name}": _proposal(name, "value")
-        for name in measures.FIELDS
-    } | {
-        f"final_{name}": Case(
-            When(**{f"{FINAL[name]}__isnull": True}, then=V("")),
-            default=F(FINAL[name]),
-            output_field=CharField(),
-        )
-        for name in measures.FIELDS
-    }  # fmt: skip
-    counts: dict[str, Count] = {}
-    for name in measures.FIELDS:
-        same = Q(**{f"proposed_{name}": F(f"final_{name}")})
-        counts |= {
-            f"{name}_proposed": Count("pk", filter=automatic[name]),
-            f"{name}_applied": Count("pk", filter=applied[name]),
-            f"{name}_kept": Count("pk", filter=applied[name] & same),
-            f"{name}_suggested": Count("pk", filter=automatic[name] & ~applied[name]),
-            f"{name}_taken": Count("pk", filter=automatic[name] & ~applied[name] & same),
-        }
-    found = opened.annotate(**named).aggregate(**counts)
-    # Priority is not proposed on its own: it follows impact and urgency. It was
-    # changed where an agent's triage change moved it on a ticket whose impact or
-    # urgency triage had applied.
-    moved = TimelineEvent.objects.filter(
-        ticket_id=OuterRef("pk"),
-        kind=EventKind.TRIAGE,
-        actor__isnull=False,
-        data__changes__has_key="priority",
-    )
-    by_priority = opened.filter(applied["impact"] | applied["urgency"]).aggregate(
-        applied=Count("pk"), moved=Count("pk", filter=Q(Exists(moved)))
-    )
+    found = rollups.triage(filters)
     rows: list[list[Value]] = []
-    for name in measures.FIELDS:
-        n_applied = found[f"{name}_applied"] or 0
-        kept = found[f"{name}_kept"] or 0
+    for name in (*measures.FIELDS, rollups.PRIORITY):
+        count = found[name]
         rows.append(
             [
-                FIELD_LABELS.get(name, name),
-                found[f"{name}_proposed"] or 0,
-                n_applied,
-                kept,
-                n_applied - kept,
-                _share(kept, n_applied),
-                found[f"{name}_suggested"] or 0,
-                found[f"{name}_taken"] or 0,
+                FIELD_LABELS.get(name, "Priority (from impact and urgency)"),
+                count.proposed,
+                count.applied,
+                count.kept,
+                count.applied - count.kept,
+                _share(count.kept, count.applied),
+                count.suggested,
+                count.taken,
             ]
         )
-    p_applied, p_moved = by_priority["applied"] or 0, by_priority["moved"] or 0
-    rows.append(
-        [
-            "Priority (from impact and urgency)",
-            p_applied,
-            p_applied,
-            p_applied - p_moved,
-            p_moved,
-            _share(p_applied - p_moved, p_applied),
-            0,
-            0,
-        ]
-    )
     applied_all = sum(_int(r[2]) for r in rows[:-1])
     kept_all = sum(_int(r[3]) for r in rows[:-1])
     return Report(
@@ -658,7 +586,8 @@ def triage_accuracy(filters: Filters) -> Report:
             "agents chose anyway. Fields the requester or agent set themselves are not "
             "proposals and are left out. Priority is not proposed on its own: it follows "
             "impact and urgency, and counts as changed when an agent's triage change moved "
-            "it." + _whose(filters)
+            "it. Past days are counted daily and last recounted two weeks after the day: a "
+            "change made later than that does not show." + _whose(filters)
         ),
         columns=[
             Column("field", "Field", "text"),

@@ -93,6 +93,29 @@ class EventDay(models.Model):
         return f"{self.day}: {self.events} {self.kind}"
 
 
+class TriageDay(models.Model):
+    """Tickets opened on one day, per team and triage field: how often
+    automatic triage proposed a value, applied it, and whether it stood (the
+    ticket still had it when the day was counted, which is last done
+    ``rollups.RECOUNT_DAYS`` after it). ``field`` "priority" counts tickets whose
+    impact or urgency triage applied; kept where no agent's change moved it."""
+
+    day = models.DateField()
+    team_id = models.IntegerField()
+    field = models.CharField(max_length=16)
+    proposed = models.PositiveIntegerField(default=0)
+    applied = models.PositiveIntegerField(default=0)
+    kept = models.PositiveIntegerField(default=0)
+    suggested = models.PositiveIntegerField(default=0, help_text="Proposed, not applied.")
+    taken = models.PositiveIntegerField(default=0, help_text="Not applied, chosen anyway.")
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "team_id"], name="rollup_triage_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.field} kept {self.kept} of {self.applied}"
+
+
 class CountedDay(models.Model):
     """A day whose ticket rollups are written, and when they were."""
 

@@ -19,21 +19,34 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Value as V
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Exact
 
 from deskwise.core import clock
 from deskwise.queueing.model import WorkingCalendar
 from deskwise.reports.base import Filters
-from deskwise.reports.models import CountedDay, DurationDay, EventDay, Measure, OpenedDay, Watermark
+from deskwise.reports.models import (
+    CountedDay,
+    DurationDay,
+    EventDay,
+    Measure,
+    OpenedDay,
+    TriageDay,
+    Watermark,
+)
 from deskwise.sla.calendar import ALWAYS, team_calendar
 from deskwise.sla.models import SlaPolicy
+from deskwise.tickets.choices import EventKind
 from deskwise.tickets.models import Ticket, TimelineEvent
+from deskwise.triage.measures import FIELDS as TRIAGE_FIELDS
 
 RATIO = 1.1
 BUCKETS = 140  # 1.1 ** 139 minutes is beyond a year
@@ -275,7 +288,7 @@ def _span(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def count_days(first: dt.date, last: dt.date) -> int:
     """Write the ticket rollups of the days from ``first`` to ``last`` (both
-    included), replacing what was there. Three queries of tickets."""
+    included), replacing what was there. Four queries of tickets."""
     low, high = _span(first, last)
     calendars = Calendars()
     opened = _opened(Ticket.objects.filter(created_at__gte=low, created_at__lt=high))
@@ -291,6 +304,7 @@ def count_days(first: dt.date, last: dt.date) -> int:
         .iterator(chunk_size=5000),
         calendars,
     )
+    triaged = tally_triage(Ticket.objects.filter(created_at__gte=low, created_at__lt=high))
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     with transaction.atomic():
         OpenedDay.objects.filter(day__gte=first, day__lte=last).delete()
@@ -304,6 +318,14 @@ def count_days(first: dt.date, last: dt.date) -> int:
                     (Measure.RESOLUTION, resolved),
                 )
                 for key, tally in tallies.items()
+            ],
+            batch_size=2000,
+        )
+        TriageDay.objects.filter(day__gte=first, day__lte=last).delete()
+        TriageDay.objects.bulk_create(
+            [
+                TriageDay(day=day, team_id=team_id, field=name, **dataclasses.asdict(count))
+                for (day, team_id, name), count in triaged.items()
             ],
             batch_size=2000,
         )
@@ -363,6 +385,93 @@ def count_pending_days() -> int:
         done += count_days(first, end)
         days = [day for day in days if day > end]
     return done
+
+
+# --- counting triage ----------------------------------------------------------------
+
+PRIORITY = "priority"
+AUTOMATIC = ("rule", "model")
+# What the ticket holds now, to compare with triage's proposal.
+FINAL = {
+    "triage_class": "triage_class",
+    "impact": "impact",
+    "urgency": "urgency",
+    "category": "category__name",
+    "team": "team__name",
+}
+TriageKey = tuple[dt.date, int, str]  # day opened, team, field
+
+
+@dataclasses.dataclass
+class TriageCount:
+    proposed: int = 0  # automatic triage (phrase rules or the model) proposed a value
+    applied: int = 0  # confident enough to be set on the ticket
+    kept: int = 0  # applied, and the ticket still holds it
+    suggested: int = 0  # proposed, not applied
+    taken: int = 0  # not applied, and the ticket holds it anyway
+
+    def add(self, other: TriageCount) -> None:
+        for name, value in dataclasses.asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def __bool__(self) -> bool:
+        return any(dataclasses.astuple(self))
+
+
+def _proposal(name: str) -> KeyTextTransform:
+    return KeyTextTransform("value", KeyTransform(name, KeyTransform("proposals", "triage")))
+
+
+def tally_triage(qs: QuerySet[Ticket]) -> dict[TriageKey, TriageCount]:
+    """Per day opened, team and field, what automatic triage proposed and
+    whether it stood; one query. Priority is not proposed on its own: it counts
+    the tickets whose impact or urgency triage applied, kept unless an agent's
+    triage change moved the priority."""
+    counts: dict[str, Count] = {}
+    applied: dict[str, Q] = {}
+    for name in TRIAGE_FIELDS:
+        automatic = Q(**{f"triage__proposals__{name}__source__in": list(AUTOMATIC)})
+        applied[name] = automatic & Q(**{f"triage__proposals__{name}__applied": True})
+        same = Q(Exact(_proposal(name), Coalesce(F(FINAL[name]), V(""))))
+        counts |= {
+            f"{name}_proposed": Count("pk", filter=automatic),
+            f"{name}_applied": Count("pk", filter=applied[name]),
+            f"{name}_kept": Count("pk", filter=applied[name] & same),
+            f"{name}_suggested": Count("pk", filter=automatic & ~applied[name]),
+            f"{name}_taken": Count("pk", filter=automatic & ~applied[name] & same),
+        }
+    moved = TimelineEvent.objects.filter(
+        ticket_id=OuterRef("pk"),
+        kind=EventKind.TRIAGE,
+        actor__isnull=False,
+        data__changes__has_key=PRIORITY,
+    )
+    either = applied["impact"] | applied["urgency"]
+    counts |= {
+        "priority_applied": Count("pk", filter=either),
+        "priority_moved": Count("pk", filter=either & Q(Exists(moved))),
+    }
+    found: dict[TriageKey, TriageCount] = {}
+    grouped = (
+        qs.annotate(day=TruncDate("created_at", tzinfo=zone()))
+        .values("day", "team_id")
+        .annotate(**counts)
+        .order_by()
+    )
+    for row in cast(Iterable[dict[str, Any]], grouped):
+        key = (row["day"], row["team_id"])
+        for name in TRIAGE_FIELDS:
+            count = TriageCount(
+                **{part: row[f"{name}_{part}"] or 0 for part in TriageCount.__dataclass_fields__}
+            )
+            if count:
+                found[(*key, name)] = count
+        both, moved_count = row["priority_applied"] or 0, row["priority_moved"] or 0
+        if both:
+            found[(*key, PRIORITY)] = TriageCount(
+                proposed=both, applied=both, kept=both - moved_count
+            )
+    return found
 
 
 # --- counting events ----------------------------------------------------------------
@@ -568,4 +677,34 @@ def events(filters: Filters, kinds: Iterable[str]) -> list[EventCount]:
     tallies, _ = tally_events(live.order_by("pk").values_list(*EVENT_FIELDS), Calendars())
     for (day, team_id, actor_id, kind, level, automatic), (count, outside) in tallies.items():
         found.append(EventCount(day, team_id, actor_id, kind, level, automatic, count, outside))
+    return found
+
+
+def triage(filters: Filters) -> dict[str, TriageCount]:
+    """Triage's proposals per field for the tickets opened in the range:
+    counted days from the rollup, the rest (and one agent's tickets) live."""
+    found: dict[str, TriageCount] = defaultdict(TriageCount)
+    if filters.agent_id is not None:
+        live = tally_triage(_tickets(filters).filter(_in_days("created_at", _all_days(filters))))
+        for (_day, _team, name), count in live.items():
+            found[name].add(count)
+        return found
+    parts = tuple(TriageCount.__dataclass_fields__)
+    stored = (
+        TriageDay.objects.filter(
+            day__gte=filters.since, day__lte=filters.until, team_id__in=sorted(filters.team_ids)
+        )
+        .values("field")
+        .annotate(**{part: Sum(part) for part in parts})
+        .order_by()
+    )
+    for row in cast(Iterable[dict[str, Any]], stored):
+        found[row["field"]].add(TriageCount(**{part: row[part] or 0 for part in parts}))
+    missing = _uncounted(filters)
+    if missing:
+        wanted = set(missing)
+        live = tally_triage(_tickets(filters).filter(_in_days("created_at", missing)))
+        for (day, _team, name), count in live.items():
+            if day in wanted:
+                found[name].add(count)
     return found

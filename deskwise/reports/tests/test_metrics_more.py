@@ -13,7 +13,9 @@ from deskwise.core import clock
 from deskwise.outcomes import services as outcomes
 from deskwise.outcomes.models import Where
 from deskwise.problems import services as problems
+from deskwise.reports import rollups
 from deskwise.reports.base import REGISTRY, Filters
+from deskwise.reports.models import TriageDay
 from deskwise.tickets import services
 from deskwise.tickets.choices import Impact, Priority, Urgency
 from deskwise.tickets.models import Ticket
@@ -139,7 +141,8 @@ def rules(desk):
     return printing
 
 
-def test_triage_accuracy_kept_changed_and_not_applied(desk, rules):
+@pytest.mark.parametrize("counted", [False, True])
+def test_triage_accuracy_kept_changed_and_not_applied(desk, rules, counted):
     with clock.frozen_at(at(WEDNESDAY, 10)):
         a = desk.ticket(urgency=None)
         b = desk.ticket(urgency=None)
@@ -157,6 +160,10 @@ def test_triage_accuracy_kept_changed_and_not_applied(desk, rules):
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.priority == c.priority  # back to degraded, as c was given
+    if counted:
+        with clock.frozen_at(at(FRIDAY, 12)):
+            assert rollups.count_pending_days() >= 2
+        assert TriageDay.objects.filter(day=WEDNESDAY).exists()
     report = build("triage_accuracy", filters(desk))
     # field, proposed, applied, kept, changed, accuracy, proposed not applied, chosen anyway
     assert row(report, "Class") == ["Class", 3, 3, 2, 1, 0.667, 0, 0]
@@ -178,6 +185,19 @@ def test_triage_accuracy_kept_changed_and_not_applied(desk, rules):
     assert row(wide, "Class")[2] == rates["triage_class"].applied == 4
     assert row(wide, "Class")[4] == rates["triage_class"].changed == 1
     assert row(wide, "Urgency")[4] == rates["urgency"].changed == 1
+    # One agent's tickets: b only (owned by the agent), its class changed.
+    mine = build("triage_accuracy", filters(desk, agent_id=desk.agent.pk))
+    assert row(mine, "Class")[1:6] == [1, 1, 0, 1, 0.0]
+    # A change days later shows once the day is recounted (or live).
+    monday = FRIDAY + dt.timedelta(days=3)
+    with clock.frozen_at(at(monday, 10)):
+        services.change_triage(
+            ticket=c, actor=desk.agent, reason="A request.", triage_class="request"
+        )
+        if counted:
+            rollups.count_pending_days()
+        later = REGISTRY["triage_accuracy"].build(filters(desk))
+    assert row(later, "Class")[1:6] == [3, 3, 1, 2, 0.333]
 
 
 # --- bypass -------------------------------------------------------------------------
