@@ -158,6 +158,7 @@ def _mount() -> None:
     from deskwise.tickets.api import queue_router
     from deskwise.tickets.api import router as tickets_router
     from deskwise.timelog.api import router as timelog_router
+    from deskwise.timelog.api import timer_router
     from deskwise.triage.api import measures_router
     from deskwise.triage.api import router as triage_router
 
@@ -176,6 +177,7 @@ def _mount() -> None:
     api.add_router("/problems", problems_router)
     api.add_router("/coach", coach_router)
     api.add_router("/tickets", timelog_router)
+    api.add_router("/timer", timer_router)
     api.add_router("/reports", reports_router)
 
 

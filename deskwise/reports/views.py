@@ -188,11 +188,48 @@ def panels_for(user: User) -> tuple[list[Panel], list[Panel]]:
     return mine, teams
 
 
+class DashboardTeamForm(DeskForm):
+    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, teams: list[Team], everyone: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.TypedChoiceField)
+        every = "All teams" if everyone else "All my teams"
+        field.choices = [("", every), *((t.pk, t.name) for t in teams)]
+
+
+def _dashboard_team(request: AuthedRequest) -> tuple[DashboardTeamForm, Team | None]:
+    """The team the supervisor's panels are narrowed to, if one was asked for;
+    a team they may not see is not found, like one that does not exist."""
+    user = request.user
+    teams = selectors.report_teams(user)
+    form = DashboardTeamForm(
+        request.GET if "team" in request.GET else None,
+        teams=teams,
+        everyone=user.is_desk_admin,
+    )
+    if not form.is_bound:
+        return form, None
+    if not form.is_valid():
+        raise Http404("There is no such team, or you may not see its reports.")
+    team_id = form.cleaned_data.get("team")
+    return form, next((t for t in teams if t.pk == team_id), None)
+
+
 @require_GET
 @agent_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
     mine, teams = panels_for(request.user)
-    context = {"my_panels": mine, "team_panels": teams, "all_teams": request.user.is_desk_admin}
+    form, team = _dashboard_team(request)
+    context = {
+        "my_panels": mine,
+        "team_panels": teams,
+        "all_teams": request.user.is_desk_admin,
+        "team_form": form,
+        "team": team,
+        "team_query": f"?team={team.pk}" if team else "",
+    }
     return render_page(request, "reports/dashboard.html", context)
 
 
@@ -218,7 +255,14 @@ def dashboard_panel(request: AuthedRequest, name: str) -> HttpResponse:
     else:
         assert panel.slug is not None
         since, until = _panel_range(panel)
-        filters = selectors.filters_for(user, since=since, until=until, mine=panel.mine)
+        team = None if panel.mine else _dashboard_team(request)[1]
+        filters = selectors.filters_for(
+            user,
+            since=since,
+            until=until,
+            team_id=team.pk if team else None,
+            mine=panel.mine,
+        )
         report: Report | None = None
         try:
             report = selectors.run(user, panel.slug, filters)
@@ -231,6 +275,7 @@ def dashboard_panel(request: AuthedRequest, name: str) -> HttpResponse:
                 report=report,
                 filters=filters,
                 chart=charts.render_svg(report.chart, small=True) if report.chart else None,
-                query=_query(filters, None),
+                query=_query(filters, team.pk if team else None),
+                team=team,
             )
     return render_page(request, "reports/panel.html", context, partial="panel")

@@ -1,6 +1,6 @@
 """Time on tickets over the API, on the same selectors and services as the
-ticket page: agents read a ticket's time, log time and take entries back; to
-anyone else a ticket's time does not exist (404)."""
+ticket page: agents read a ticket's time, log time, take entries back and
+run their timer; to anyone else a ticket's time does not exist (404)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from pydantic import BeforeValidator, Field
 
 from deskwise.accounts.models import User
 from deskwise.api.schemas import MAX_ID, READ_ERRORS, WRITE_ERRORS, UserRef
+from deskwise.core import clock
 from deskwise.core.text import OPTIONAL_LINE_PATTERN
 from deskwise.tickets.api import TicketId
 from deskwise.tickets.models import Ticket
 from deskwise.timelog import selectors, services
-from deskwise.timelog.models import MAX_MINUTES, TimeEntry, TimeSource
+from deskwise.timelog.models import MAX_MINUTES, TimeEntry, Timer, TimeSource
+from deskwise.timelog.permissions import require_agent
 from deskwise.timelog.services import NOTE_MAX
 
 router = Router(tags=["time"])
+timer_router = Router(tags=["time"])
 
 EntryId = Path(..., ge=1, le=MAX_ID, description="The time entry's id.")
 MAX_LISTED = 100
@@ -143,3 +146,76 @@ def remove_entry(
     user, ticket = _ticket(request, ticket_id)
     services.remove_entry(entry=selectors.entry_get(ticket=ticket, pk=entry_id), actor=user)
     return ApiStatus(204, None)
+
+
+# --- the timer ----------------------------------------------------------------------
+
+
+class TimerOut(Schema):
+    running: bool
+    ticket_id: int | None = Field(description="The ticket it runs on.")
+    started_at: dt.datetime | None
+    seconds: int = Field(description="How long it has run so far.")
+
+
+class TimerStartedOut(Schema):
+    timer: TimerOut
+    stopped: TimeEntryOut | None = Field(
+        description="The time logged from the timer that was running on another ticket."
+    )
+
+
+class TimerStoppedOut(Schema):
+    entry: TimeEntryOut | None = Field(
+        description="The time logged: the minutes it ran, rounded up. Null when its ticket "
+        "is no longer one you may log time on."
+    )
+
+
+def _timer_out(timer: Timer | None) -> TimerOut:
+    if timer is None:
+        return TimerOut(running=False, ticket_id=None, started_at=None, seconds=0)
+    seconds = max(0, int((clock.now() - timer.started_at).total_seconds()))
+    return TimerOut(
+        running=True, ticket_id=timer.ticket_id, started_at=timer.started_at, seconds=seconds
+    )
+
+
+def _entry_or_none(entry: TimeEntry | None, user: User) -> TimeEntryOut | None:
+    if entry is None:
+        return None
+    entry.agent = user
+    return _entry_out(entry)
+
+
+@router.post(
+    "/{ticket_id}/timer",
+    response={201: TimerStartedOut, **WRITE_ERRORS},
+    summary="Start your timer",
+)
+def start_timer(request: HttpRequest, ticket_id: int = TicketId) -> ApiStatus[TimerStartedOut]:
+    """Start your timer on the ticket. One timer per agent: one running on
+    another ticket is stopped first and its time logged there. 409 when it
+    runs on this ticket already."""
+    user, ticket = _ticket(request, ticket_id)
+    timer, stopped = services.start_timer(ticket=ticket, actor=user)
+    return ApiStatus(
+        201, TimerStartedOut(timer=_timer_out(timer), stopped=_entry_or_none(stopped, user))
+    )
+
+
+@timer_router.get("", response={200: TimerOut, **READ_ERRORS}, summary="Your timer")
+def my_timer(request: HttpRequest) -> TimerOut:
+    """Whether your timer runs, on which ticket and for how long."""
+    user = require_agent(request.auth)  # type: ignore[attr-defined]
+    return _timer_out(selectors.running_timer(user=user))
+
+
+@timer_router.post(
+    "/stop", response={200: TimerStoppedOut, **WRITE_ERRORS}, summary="Stop your timer"
+)
+def stop_timer(request: HttpRequest) -> TimerStoppedOut:
+    """Stop your timer and log the minutes it ran on its ticket, rounded up
+    (at least one, at most a day). 409 when no timer of yours runs."""
+    user = require_agent(request.auth)  # type: ignore[attr-defined]
+    return TimerStoppedOut(entry=_entry_or_none(services.stop_timer(actor=user), user))

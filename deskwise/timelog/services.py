@@ -102,7 +102,10 @@ def _source(value: TimeSource | str) -> TimeSource:
 
 def _check_day_total(actor: User, work_date: dt.date, minutes: int) -> None:
     """No one works more than a day in a day: the agent's entries of that day
-    and this one together fit in 24 hours."""
+    and this one together fit in 24 hours. The agent's row is locked first, so
+    two entries logged at once on different tickets are checked one after the
+    other."""
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
     logged = (
         TimeEntry.objects.filter(agent=actor, work_date=work_date).aggregate(total=Sum("minutes"))[
             "total"

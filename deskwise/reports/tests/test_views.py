@@ -270,6 +270,30 @@ def test_the_dashboard_is_a_frame_of_panels_that_load_by_themselves(
     assert "All teams" in client_for(desk.admin).get("/desk/dashboard/").content.decode()
 
 
+def test_the_team_panels_narrow_to_one_team(desk, reports, monkeypatch, client_for):
+    add(monkeypatch, "backlog", build("backlog"))
+    add(monkeypatch, "satisfaction", build("satisfaction"), audience="agent")
+    admin = client_for(desk.admin)
+    everyone = admin.get("/desk/dashboard/").content.decode()
+    assert 'name="team"' in everyone  # more than one team to choose from
+    other = desk.other_team.pk
+    page = admin.get(f"/desk/dashboard/?team={other}").content.decode()
+    assert f"/desk/dashboard/panels/backlog/?team={other}" in page
+    assert f"/desk/dashboard/panels/my_satisfaction/?team" not in page  # mine stay mine
+    assert desk.other_team.name in page
+    panel = admin.get(f"/desk/dashboard/panels/backlog/?team={other}", HTTP_HX_REQUEST="true")
+    assert SEEN[-1].team_ids == {other}
+    assert f"team={other}" in panel.content.decode()  # "Open the report" keeps the team
+    admin.get(f"/desk/dashboard/panels/my_satisfaction/?team={other}")
+    assert SEEN[-1].agent_id == desk.admin.pk
+    # A team one may not see is not found, like one that does not exist.
+    supervisor = client_for(desk.supervisor)
+    assert supervisor.get(f"/desk/dashboard/?team={other}").status_code == 404
+    assert supervisor.get(f"/desk/dashboard/panels/backlog/?team={other}").status_code == 404
+    assert supervisor.get("/desk/dashboard/panels/backlog/?team=x").status_code == 404
+    assert supervisor.get("/desk/dashboard/?team=").status_code == 200
+
+
 def test_a_panel_is_an_htmx_partial(desk, reports, monkeypatch, client_for):
     add(monkeypatch, "backlog", build("backlog"))
     client = client_for(desk.supervisor)

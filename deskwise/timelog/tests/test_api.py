@@ -132,3 +132,42 @@ def test_query_count_does_not_grow(desk, now):
 
     small, large = grows(lambda: queries(client, f"/api/v1/tickets/{ticket.pk}/time"), add)
     assert small == large <= 7
+
+
+def test_the_timer_starts_moves_and_stops(desk):
+    from deskwise.core import clock
+    from deskwise.timelog.tests.conftest import NOW
+
+    first, second = desk.ticket(), desk.ticket()
+    client = api(desk.agent)
+    with clock.frozen_at(NOW):
+        assert client.get("/api/v1/timer").json() == {
+            "running": False, "ticket_id": None, "started_at": None, "seconds": 0,
+        }  # fmt: skip
+        started = client.post(f"/api/v1/tickets/{first.pk}/timer")
+        assert started.status_code == 201, started.content
+        assert started.json()["timer"]["ticket_id"] == first.pk
+        assert started.json()["stopped"] is None
+        assert client.post(f"/api/v1/tickets/{first.pk}/timer").status_code == 409
+    with clock.frozen_at(NOW + dt.timedelta(minutes=10, seconds=5)):
+        running = client.get("/api/v1/timer").json()
+        assert (running["ticket_id"], running["seconds"]) == (first.pk, 605)
+        moved = client.post(f"/api/v1/tickets/{second.pk}/timer").json()
+    assert moved["timer"]["ticket_id"] == second.pk
+    assert (moved["stopped"]["ticket_id"], moved["stopped"]["minutes"]) == (first.pk, 11)
+    assert moved["stopped"]["source"] == "timer"
+    with clock.frozen_at(NOW + dt.timedelta(minutes=40)):
+        stopped = client.post("/api/v1/timer/stop")
+    assert stopped.status_code == 200
+    assert (stopped.json()["entry"]["ticket_id"], stopped.json()["entry"]["minutes"]) == (
+        second.pk,
+        30,
+    )
+    again = client.post("/api/v1/timer/stop")
+    assert again.status_code == 409
+    assert again.json()["code"] == "conflict"
+    # Requesters have no timer; a ticket one may not see has none either.
+    assert api(desk.requester).get("/api/v1/timer").status_code == 404
+    hidden = desk.ticket(team=desk.other_team)
+    assert client.post(f"/api/v1/tickets/{hidden.pk}/timer").status_code == 404
+    assert Client().get("/api/v1/timer").status_code == 401

@@ -218,3 +218,42 @@ class TestRemove:
         with pytest.raises(NotFound):
             services.remove_entry(entry=entry, actor=desk.other_agent)
         assert TimeEntry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_entries_at_once_cannot_pass_a_day_together(desk, monkeypatch):
+    """Two long entries logged at the same moment on different tickets: the
+    second is checked after the first is written, so it is refused."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memory"):
+        pytest.skip("in-memory SQLite is one connection")
+    checked = services._check_day_total
+
+    def slow_check(*args, **kwargs) -> None:
+        checked(*args, **kwargs)
+        time.sleep(0.3)  # the other entry is checked meanwhile, unless it waits
+
+    monkeypatch.setattr(services, "_check_day_total", slow_check)
+    tickets = [desk.ticket(), desk.ticket()]
+    outcomes: list[str] = []
+
+    def log(ticket) -> None:
+        try:
+            services.log_time(ticket=ticket, actor=desk.agent, minutes=20 * 60)
+            outcomes.append("logged")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=log, args=(t,)) for t in tickets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["logged", "refused"]
+    assert TimeEntry.objects.filter(agent=desk.agent).count() == 1
