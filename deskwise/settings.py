@@ -328,6 +328,12 @@ DESKWISE_REPEAT_INCIDENTS = env_int("DESKWISE_REPEAT_INCIDENTS", 3, minimum=2)
 DESKWISE_SURVEY_DAYS = env_int("DESKWISE_SURVEY_DAYS", 14, minimum=1)
 # Escalate to a supervisor when a ticket is reopened this many times.
 DESKWISE_ESCALATE_REOPENS = env_int("DESKWISE_ESCALATE_REOPENS", 2, minimum=1)
+# Supervisors' weekly summary goes out on Mondays from this hour (desk time).
+DESKWISE_WEEKLY_SUMMARY_HOUR = env_int("DESKWISE_WEEKLY_SUMMARY_HOUR", 7)
+if DESKWISE_WEEKLY_SUMMARY_HOUR > 23:
+    raise ImproperlyConfigured(
+        f"DESKWISE_WEEKLY_SUMMARY_HOUR is an hour from 0 to 23, not {DESKWISE_WEEKLY_SUMMARY_HOUR}"
+    )
 
 # --- Knowledge base -------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from deskwise.reports.base import Chart
 WIDTH = 760
 HEIGHT = 400
 SMALL = (560, 320)  # a dashboard panel
+LEGEND_ROW = 30  # px: one row of the legend at legend_font_size
 
 STYLE = Style(
     background="transparent",
@@ -139,6 +140,10 @@ def render_svg(chart: Chart | None, *, small: bool = False) -> Markup:
     width, height = SMALL if small else (WIDTH, HEIGHT)
     labels = [str(label) for label in chart.x_labels]
     many = len(labels) > 14
+    # Legend rows below the plot: the drawing grows by each row past the
+    # first, so many series never squeeze the plot or cut the legend.
+    columns = max(1, min(len(chart.series), 3 if small else 4))
+    height += (math.ceil(len(chart.series) / columns) - 1) * LEGEND_ROW
     config: dict[str, Any] = {
         "js": [],
         "style": STYLE,
@@ -148,7 +153,7 @@ def render_svg(chart: Chart | None, *, small: bool = False) -> Markup:
         "disable_xml_declaration": True,
         "show_legend": len(chart.series) > 1,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": min(len(chart.series), 4) or 1,
+        "legend_at_bottom_columns": columns,
         "tooltip_border_radius": 0,
         "print_values": False,
         "show_minor_x_labels": not many,
@@ -157,7 +162,7 @@ def render_svg(chart: Chart | None, *, small: bool = False) -> Markup:
         if many or max((len(label) for label in labels), default=0) > 12
         else 0,
         "truncate_label": 24,
-        "truncate_legend": 30,
+        "truncate_legend": 22 if small else 30,
         "value_formatter": lambda v: format_value(v, chart.unit),
         "margin": 12,
     }

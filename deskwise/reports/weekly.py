@@ -6,7 +6,8 @@ service levels, satisfaction, deferrals and declines — each only if it is
 registered, with links to the full reports and the dashboard. Mail goes
 through the outbox (``notifications.services.email_queue``).
 
-The task runs every hour and sends from Monday ``SEND_HOUR`` on; a summary
+The task runs every hour and sends from Monday
+``settings.DESKWISE_WEEKLY_SUMMARY_HOUR`` on (7 by default); a summary
 already queued for a supervisor and week is not queued again, so a retry, a
 second scheduler or a late run never sends twice, and a missed run is caught
 up by the next one.
@@ -38,7 +39,6 @@ from deskwise.tickets.permissions import team_ids
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "weekly_summary"
-SEND_HOUR = 7  # desk time, on Mondays
 SECTIONS = (
     ("volume", "Volume"),
     ("backlog", "Backlog"),
@@ -124,10 +124,10 @@ def already_sent(week: dt.date) -> set[int]:
 
 def send_weekly_summaries(*, moment: dt.datetime | None = None, force: bool = False) -> int:
     """Queue last week's summary for every supervisor who has not had it; the
-    number queued. Before Monday ``SEND_HOUR`` nothing is sent (unless ``force``)."""
+    number queued. Before the sending hour on Monday nothing is sent (unless ``force``)."""
     moment = moment or clock.now()
     local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
-    if not force and local.weekday() == 0 and local.hour < SEND_HOUR:
+    if not force and local.weekday() == 0 and local.hour < settings.DESKWISE_WEEKLY_SUMMARY_HOUR:
         return 0
     since, until = last_week(moment)
     done = already_sent(since)

@@ -110,3 +110,18 @@ def test_display_values():
     assert charts.display_value(1.26, "hours") == "1.3 h"
     assert charts.display_value(None, "count") == "—"
     assert charts.display_value("Mon", "text") == "Mon"
+
+
+def test_many_series_grow_the_drawing_for_their_legend():
+    def view_box(n: int, *, small: bool = False) -> str:
+        series = [(f"Category {i}", [i, i + 1, i + 2]) for i in range(n)]
+        svg = str(charts.render_svg(chart(series=series), small=small))
+        legends = ET.fromstring(svg).iter(f"{SVG}g")  # noqa: S314
+        names = [g for g in legends if "legend" in (g.get("class") or "").split()]
+        assert len(names) == n  # every series keeps its legend entry
+        return ET.fromstring(svg).get("viewBox") or ""  # noqa: S314
+
+    assert view_box(4) == "0 0 760 400"  # one row of four
+    assert view_box(9) == f"0 0 760 {400 + 2 * charts.LEGEND_ROW}"  # three rows
+    assert view_box(3, small=True) == "0 0 560 320"
+    assert view_box(7, small=True) == f"0 0 560 {320 + 2 * charts.LEGEND_ROW}"

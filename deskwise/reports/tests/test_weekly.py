@@ -94,8 +94,10 @@ def test_each_supervisor_gets_their_teams_week_once(desk, reports, run_tasks):
     assert OutboundEmail.objects.filter(template="weekly_summary").count() == 2
 
 
-def test_nothing_before_monday_morning(desk, reports):
-    early = dt.datetime(2026, 3, 9, weekly.SEND_HOUR - 1, 59, tzinfo=TZ)
+@pytest.mark.parametrize("hour", [7, 10])
+def test_nothing_before_monday_morning(desk, reports, settings, hour):
+    settings.DESKWISE_WEEKLY_SUMMARY_HOUR = hour
+    early = dt.datetime(2026, 3, 9, hour - 1, 59, tzinfo=TZ)
     assert weekly.send_weekly_summaries(moment=early) == 0
     assert weekly.send_weekly_summaries(moment=early + dt.timedelta(minutes=1)) == 1
 
