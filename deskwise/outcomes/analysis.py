@@ -102,6 +102,7 @@ MIN_CHANGE = 2
 SLOW_ROUND = 20
 """A round that merges fewer than one in this many waiting groups hands over to the chain."""
 _EPSILON = 1e-9
+_TIE = 1e-9  # similarities this close are equal: they differ by rounding only
 
 Trend = Literal["rising", "steady", "falling", "new"]
 
@@ -545,8 +546,13 @@ def _chain(
         averages[(size == 0) | final] = -np.inf
         averages[group] = -np.inf
         best = int(np.argmax(averages))
-        if previous >= 0 and averages[previous] >= averages[best]:
-            best = previous  # ties go back down the chain, which keeps it from cycling
+        # Ties go back down the chain, which keeps it from cycling. Ties up to
+        # rounding: three groups alike in exact arithmetic (templated requests)
+        # come out a last digit apart depending on the side they are summed
+        # from, and a strict comparison would walk round them for ever. A
+        # group already in the chain is such a tie too.
+        if previous >= 0 and (averages[previous] >= averages[best] - _TIE or best in chain):
+            best = previous
         if averages[best] < threshold:
             final[group] = True
             chain.pop()

@@ -368,6 +368,45 @@ def test_the_groups_are_those_of_average_linkage_on_the_full_matrix(
     assert bool(chained) == chain_early
 
 
+def test_groups_alike_up_to_rounding_do_not_send_the_chain_round_for_ever() -> None:
+    """Templated requests (six subjects, two bodies, three symptoms, a name and
+    an error code of their own) leave groups that are equally alike in exact
+    arithmetic and a last digit apart as computed: the chain once walked round
+    three of them without end. It must finish, and put every request in one
+    group. Run in a thread so that a relapse fails the test, not the suite."""
+    import threading
+
+    rng = random.Random(0)
+    subjects = [
+        "Laptop will not start",
+        "Outlook asks for my password",
+        "Printer prints blank",
+        "Need access to the finance share",
+        "VPN disconnects",
+        "Phone gets no mail",
+    ]
+    bodies = [
+        "Hello,\n\nsince this morning {thing}. I have restarted twice. Could you have a "
+        "look?\n\nThanks,\nPerson {n}",
+        "Hi team,\n\n{thing} and I have a deadline at 3 pm. The error says 'code 0x{n:x}'."
+        "\n\nPerson {n}",
+    ]
+    things = ["the screen stays black", "nothing syncs", "it freezes"]
+    texts = [
+        f"{subjects[n % 6]}\n{bodies[n % 2].format(thing=rng.choice(things), n=n)}"
+        for n in range(1500)
+    ]
+    rows = [row(i, text) for i, text in enumerate(texts)]
+    found: list[list[Cluster]] = []
+    worker = threading.Thread(target=lambda: found.append(clusters(rows, now=NOW)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert found, "the clustering did not finish"
+    (groups,) = found
+    assert sum(c.size for c in groups) == 1500  # nobody left out
+    assert 1 <= len(groups) <= 6  # at most one group per subject
+
+
 def test_requests_that_all_tie_pair_off_into_one_cluster() -> None:
     """Requests from one template that differ by a word of their own are all
     equally alike: they end in one cluster, and identical ones count as many."""
