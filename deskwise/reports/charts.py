@@ -142,8 +142,10 @@ def render_svg(chart: Chart | None, *, small: bool = False) -> Markup:
     many = len(labels) > 14
     # Legend rows below the plot: the drawing grows by each row past the
     # first, so many series never squeeze the plot or cut the legend.
+    # pygal leaves room for one row only: the extra rows get a bottom margin.
     columns = max(1, min(len(chart.series), 3 if small else 4))
-    height += (math.ceil(len(chart.series) / columns) - 1) * LEGEND_ROW
+    extra = (math.ceil(len(chart.series) / columns) - 1) * LEGEND_ROW
+    height += extra
     config: dict[str, Any] = {
         "js": [],
         "style": STYLE,
@@ -165,6 +167,7 @@ def render_svg(chart: Chart | None, *, small: bool = False) -> Markup:
         "truncate_legend": 22 if small else 30,
         "value_formatter": lambda v: format_value(v, chart.unit),
         "margin": 12,
+        "margin_bottom": 12 + extra,
     }
     if chart.unit == "percent":
         config["range"] = (0, 1)

@@ -112,6 +112,25 @@ def test_display_values():
     assert charts.display_value("Mon", "text") == "Mon"
 
 
+def legend_bottom(svg: str) -> float:
+    """The lowest edge of a legend box, in the drawing's own units."""
+    import re
+
+    lowest = 0.0
+
+    def walk(element: ET.Element, dy: float) -> None:
+        nonlocal lowest
+        moved = re.match(r"translate\(\s*[-\d.]+[ ,]+([-\d.]+)", element.get("transform") or "")
+        dy += float(moved.group(1)) if moved else 0.0
+        if element.tag == f"{SVG}rect" and "reactive" in (element.get("class") or ""):
+            lowest = max(lowest, dy + float(element.get("y", 0)) + float(element.get("height", 0)))
+        for child in element:
+            walk(child, dy)
+
+    walk(ET.fromstring(svg), 0.0)  # noqa: S314
+    return lowest
+
+
 def test_many_series_grow_the_drawing_for_their_legend():
     def view_box(n: int, *, small: bool = False) -> str:
         series = [(f"Category {i}", [i, i + 1, i + 2]) for i in range(n)]
@@ -119,7 +138,9 @@ def test_many_series_grow_the_drawing_for_their_legend():
         legends = ET.fromstring(svg).iter(f"{SVG}g")  # noqa: S314
         names = [g for g in legends if "legend" in (g.get("class") or "").split()]
         assert len(names) == n  # every series keeps its legend entry
-        return ET.fromstring(svg).get("viewBox") or ""  # noqa: S314
+        box = ET.fromstring(svg).get("viewBox") or ""  # noqa: S314
+        assert legend_bottom(svg) <= float(box.split()[3])  # and is inside the drawing
+        return box
 
     assert view_box(4) == "0 0 760 400"  # one row of four
     assert view_box(9) == f"0 0 760 {400 + 2 * charts.LEGEND_ROW}"  # three rows
