@@ -35,6 +35,9 @@ class Filters:
     team_ids: frozenset[int]
     # The agent a personal report is about (an agent's dashboard, "my time").
     agent_id: int | None = None
+    # No team was chosen: ``team_ids`` are every team the user may see. A
+    # report of one agent's own work then counts it wherever the ticket is now.
+    every_team: bool = False
 
     @property
     def days(self) -> int:

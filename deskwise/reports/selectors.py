@@ -162,7 +162,13 @@ def filters_for(
         teams = frozenset({team_id})
     else:
         teams = allowed
-    return Filters(since=first, until=last, team_ids=teams, agent_id=user.pk if mine else None)
+    return Filters(
+        since=first,
+        until=last,
+        team_ids=teams,
+        agent_id=user.pk if mine else None,
+        every_team=team_id is None,
+    )
 
 
 def run(user: User, slug: str, filters: Filters) -> Report:

@@ -51,17 +51,24 @@ def _share(part: int | None, whole: int | None) -> float | None:
 
 def _entries(filters: Filters, since: dt.date, until: dt.date) -> QuerySet[TimeEntry]:
     """Entries of the covered teams' tickets worked in the range; one agent's
-    own when the report is about an agent."""
-    qs = TimeEntry.objects.filter(
-        work_date__gte=since, work_date__lte=until, ticket__team_id__in=sorted(filters.team_ids)
-    )
+    own when the report is about an agent: all of them when no team was
+    chosen, so time on a ticket since moved to another team still counts."""
+    qs = TimeEntry.objects.filter(work_date__gte=since, work_date__lte=until)
     if filters.agent_id is not None:
         qs = qs.filter(agent_id=filters.agent_id)
-    return qs
+        if filters.every_team:
+            return qs
+    return qs.filter(ticket__team_id__in=sorted(filters.team_ids))
 
 
 def _who(filters: Filters) -> str:
     return "your own time" if filters.agent_id is not None else "the time of every agent"
+
+
+def _whose_tickets(filters: Filters) -> str:
+    if filters.agent_id is not None and filters.every_team:
+        return "any ticket, in whichever team it is now"
+    return "tickets of the teams covered"
 
 
 # --- hours by category ----------------------------------------------------------------
@@ -105,7 +112,7 @@ def time_by_category(filters: Filters) -> Report:
         title="Time by category",
         definition=(
             f"Hours logged on tickets, by the ticket's category, from {_who(filters)} on "
-            "tickets of the teams covered, worked on a day in the range (the day the agent "
+            f"{_whose_tickets(filters)}, worked on a day in the range (the day the agent "
             "gave, in the desk's time zone). Hours per ticket divides a category's hours by "
             "the tickets that had time logged in the range. Top tickets are the three that "
             "took most in each category. Time never logged is not counted."
@@ -359,10 +366,11 @@ def reclaim(filters: Filters) -> Report:
         slug="reclaim",
         title="Reclaim your time",
         definition=(
-            f"This week against last, for {_who(filters)}. Logged: hours logged on tickets "
-            "of the teams covered, by category, by the day worked. Declines: requests declined, "
-            "each priced as the team's average handling time in its category over the last 90 "
-            "days (first response to resolution), as the register prices them; that time is "
+            f"This week against last, for {_who(filters)}. Logged: hours logged on "
+            f"{_whose_tickets(filters)}, by category, by the day worked. Declines: requests "
+            "declined, each priced as the team's average handling time in its category over the "
+            "last 90 days (first response to resolution), as the register prices them; that "
+            "time is "
             "kept free. Deferrals are priced the same way, but the work is only moved to a "
             "later week, so they are not counted as saved. Knowledge base: requests an article "
             "answered before a ticket was opened (for an agent: their own articles; for teams: "

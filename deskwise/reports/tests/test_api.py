@@ -80,7 +80,11 @@ def test_a_report_as_json(desk, reports):
     assert body["chart"]["series"] == [{"name": "All", "values": [3, None]}]
     assert body["notes"] == ["Today is not counted yet."]
     assert SEEN[-1] == Filters(
-        dt.date(2026, 1, 1), dt.date(2026, 1, 7), frozenset({desk.team.pk}), desk.agent.pk
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 7),
+        frozenset({desk.team.pk}),
+        desk.agent.pk,
+        every_team=True,  # no team asked for: every team the agent may see
     )
 
 
@@ -88,6 +92,7 @@ def test_team_filter(desk, reports):
     client = api(desk.admin)
     body = client.get(f"/api/v1/reports/t-admin?team_id={desk.other_team.pk}").json()
     assert body["team_ids"] == [desk.other_team.pk]
+    assert SEEN[-1].every_team is False
     assert (
         api(desk.agent).get(f"/api/v1/reports/t-agent?team_id={desk.other_team.pk}").status_code
         == 404

@@ -96,6 +96,19 @@ def test_time_by_category(desk, data):
 def test_time_by_category_for_one_agent_other_teams_and_ranges(desk, data):
     mine = reports.time_by_category(filters(desk, agent=desk.agent))
     assert [(r[0], r[1], r[3]) for r in mine.rows] == [("Network", 2.5, 2), ("Printing", 1.0, 1)]
+    # The agent's time on a ticket since moved to a team outside theirs: counted
+    # when no team was chosen, left out when one was.
+    Ticket.objects.filter(pk=data["t3"].pk).update(team=desk.other_team)
+    mine = reports.time_by_category(filters(desk, agent=desk.agent))
+    assert [r[0] for r in mine.rows] == ["Network"]
+    anywhere = Filters(**{**vars(filters(desk, agent=desk.agent)), "every_team": True})
+    everything = reports.time_by_category(anywhere)
+    assert [(r[0], r[1]) for r in everything.rows] == [("Network", 2.5), ("Printing", 1.0)]
+    assert "whichever team" in everything.definition
+    assert reports.time_by_category(Filters(**{**vars(anywhere), "agent_id": None})).rows == (
+        reports.time_by_category(filters(desk)).rows
+    )  # the teams' time stays the teams'
+    Ticket.objects.filter(pk=data["t3"].pk).update(team=desk.team)
     other = reports.time_by_category(filters(desk, teams={desk.other_team.pk}))
     assert [(r[0], r[1]) for r in other.rows] == [("No category", 1.5)]
     assert reports.time_by_category(filters(desk, teams=set())).rows == []
