@@ -11,35 +11,21 @@ from deskwise.core import clock
 from deskwise.feedback import services as feedback
 from deskwise.outcomes import services as outcomes
 from deskwise.outcomes.models import DecisionReason
-from deskwise.reports.base import REGISTRY, Filters
+from deskwise.reports.tests.test_metrics_more import (
+    FRIDAY,
+    THURSDAY,
+    WEDNESDAY,
+    at,
+    build,
+    figure,
+    filters,
+    row,
+)
 from deskwise.tickets import services
 
 pytestmark = pytest.mark.django_db
 
-WEDNESDAY = dt.date(2026, 12, 2)
-THURSDAY, FRIDAY = WEDNESDAY + dt.timedelta(days=1), WEDNESDAY + dt.timedelta(days=2)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
-
-
-def filters(desk, **kwargs) -> Filters:
-    values = {"since": WEDNESDAY, "until": FRIDAY, "team_ids": frozenset({desk.team.pk})}
-    return Filters(**{**values, **kwargs})
-
-
-def build(slug: str, f: Filters):
-    with clock.frozen_at(at(FRIDAY, 12)):
-        return REGISTRY[slug].build(f)
-
-
-def row(report, name: str) -> list:
-    return next(r for r in report.rows if r[0] == name)
-
-
-def figure(report, label: str):
-    return next(value for name, value, _unit in report.figures if name == label)
+# The same small desk and helpers as the other quality reports' tests.
 
 
 # --- satisfaction -------------------------------------------------------------------
