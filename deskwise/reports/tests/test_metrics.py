@@ -11,37 +11,14 @@ from django.test.utils import CaptureQueriesContext
 
 from deskwise.core import clock
 from deskwise.reports import rollups
-from deskwise.reports.base import REGISTRY, Filters
+from deskwise.reports.base import REGISTRY
 from deskwise.reports.models import Watermark
+from deskwise.reports.tests.crafted import FRIDAY, THURSDAY, WEDNESDAY, at, build, filters, row
 from deskwise.tickets import services
 from deskwise.tickets.choices import Channel, Status
 from deskwise.tickets.models import TimelineEvent
 
 pytestmark = pytest.mark.django_db
-
-WEDNESDAY = dt.date(2026, 12, 2)  # business hours: mon-fri 09:00-17:00 UTC
-H = dt.timedelta(hours=1)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
-
-
-THURSDAY, FRIDAY = WEDNESDAY + dt.timedelta(days=1), WEDNESDAY + dt.timedelta(days=2)
-
-
-def filters(desk, **kwargs) -> Filters:
-    values = {"since": WEDNESDAY, "until": FRIDAY, "team_ids": frozenset({desk.team.pk})}
-    return Filters(**{**values, **kwargs})
-
-
-def build(slug: str, f: Filters):
-    with clock.frozen_at(at(FRIDAY, 12)):
-        return REGISTRY[slug].build(f)
-
-
-def row(report, name: str) -> list:
-    return next(r for r in report.rows if r[0] == name)
 
 
 @pytest.fixture

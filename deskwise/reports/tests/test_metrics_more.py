@@ -14,8 +14,19 @@ from deskwise.outcomes import services as outcomes
 from deskwise.outcomes.models import Where
 from deskwise.problems import services as problems
 from deskwise.reports import rollups
-from deskwise.reports.base import REGISTRY, Filters
+from deskwise.reports.base import REGISTRY
 from deskwise.reports.models import TriageDay
+from deskwise.reports.tests.crafted import (
+    FRIDAY,
+    THURSDAY,
+    WEDNESDAY,
+    H,
+    at,
+    build,
+    figure,
+    filters,
+    row,
+)
 from deskwise.tickets import services
 from deskwise.tickets.choices import Impact, Priority, Urgency
 from deskwise.tickets.models import Ticket
@@ -24,35 +35,9 @@ from deskwise.triage.models import Category, TriageRule
 
 pytestmark = pytest.mark.django_db
 
-WEDNESDAY = dt.date(2026, 12, 2)
-THURSDAY, FRIDAY = WEDNESDAY + dt.timedelta(days=1), WEDNESDAY + dt.timedelta(days=2)
-H = dt.timedelta(hours=1)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
-
-
-def filters(desk, **kwargs) -> Filters:
-    values = {"since": WEDNESDAY, "until": FRIDAY, "team_ids": frozenset({desk.team.pk})}
-    return Filters(**{**values, **kwargs})
-
-
-def build(slug: str, f: Filters):
-    with clock.frozen_at(at(FRIDAY, 12)):
-        return REGISTRY[slug].build(f)
-
 
 def rows(report, kind: str) -> list[list]:
     return [r for r in report.rows if r[0] == kind]
-
-
-def row(report, *key: str) -> list:
-    return next(r for r in report.rows if tuple(r[: len(key)]) == key)
-
-
-def figure(report, label: str):
-    return next(value for name, value, _unit in report.figures if name == label)
 
 
 # --- wait accuracy ------------------------------------------------------------------

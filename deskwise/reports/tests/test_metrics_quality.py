@@ -11,7 +11,7 @@ from deskwise.core import clock
 from deskwise.feedback import services as feedback
 from deskwise.outcomes import services as outcomes
 from deskwise.outcomes.models import DecisionReason
-from deskwise.reports.tests.test_metrics_more import (
+from deskwise.reports.tests.crafted import (
     FRIDAY,
     THURSDAY,
     WEDNESDAY,
@@ -24,9 +24,6 @@ from deskwise.reports.tests.test_metrics_more import (
 from deskwise.tickets import services
 
 pytestmark = pytest.mark.django_db
-
-# The same small desk and helpers as the other quality reports' tests.
-
 
 # --- satisfaction -------------------------------------------------------------------
 
