@@ -418,6 +418,9 @@ class TriageCount:
         return any(dataclasses.astuple(self))
 
 
+TRIAGE_PARTS = tuple(f.name for f in dataclasses.fields(TriageCount))
+
+
 def _proposal(name: str) -> KeyTextTransform:
     return KeyTextTransform("value", KeyTransform(name, KeyTransform("proposals", "triage")))
 
@@ -461,9 +464,7 @@ def tally_triage(qs: QuerySet[Ticket]) -> dict[TriageKey, TriageCount]:
     for row in cast(Iterable[dict[str, Any]], grouped):
         key = (row["day"], row["team_id"])
         for name in TRIAGE_FIELDS:
-            count = TriageCount(
-                **{part: row[f"{name}_{part}"] or 0 for part in TriageCount.__dataclass_fields__}
-            )
+            count = TriageCount(**{part: row[f"{name}_{part}"] or 0 for part in TRIAGE_PARTS})
             if count:
                 found[(*key, name)] = count
         both, moved_count = row["priority_applied"] or 0, row["priority_moved"] or 0
@@ -689,17 +690,16 @@ def triage(filters: Filters) -> dict[str, TriageCount]:
         for (_day, _team, name), count in live.items():
             found[name].add(count)
         return found
-    parts = tuple(TriageCount.__dataclass_fields__)
     stored = (
         TriageDay.objects.filter(
             day__gte=filters.since, day__lte=filters.until, team_id__in=sorted(filters.team_ids)
         )
         .values("field")
-        .annotate(**{part: Sum(part) for part in parts})
+        .annotate(**{part: Sum(part) for part in TRIAGE_PARTS})
         .order_by()
     )
     for row in cast(Iterable[dict[str, Any]], stored):
-        found[row["field"]].add(TriageCount(**{part: row[part] or 0 for part in parts}))
+        found[row["field"]].add(TriageCount(**{part: row[part] or 0 for part in TRIAGE_PARTS}))
     missing = _uncounted(filters)
     if missing:
         wanted = set(missing)
