@@ -217,6 +217,16 @@ def _dashboard_team(request: AuthedRequest) -> tuple[DashboardTeamForm, Team | N
     return form, next((t for t in teams if t.pk == team_id), None)
 
 
+def _panel_team_id(request: AuthedRequest) -> int | None:
+    """The team a team panel is narrowed to, as the dashboard's link gives it."""
+    raw = request.GET.get("team", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("There is no such team, or you may not see its reports.")
+    return int(raw)
+
+
 @require_GET
 @agent_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
@@ -255,13 +265,10 @@ def dashboard_panel(request: AuthedRequest, name: str) -> HttpResponse:
     else:
         assert panel.slug is not None
         since, until = _panel_range(panel)
-        team = None if panel.mine else _dashboard_team(request)[1]
+        team_id = None if panel.mine else _panel_team_id(request)
+        # filters_for refuses a team one may not see (404, like a missing one).
         filters = selectors.filters_for(
-            user,
-            since=since,
-            until=until,
-            team_id=team.pk if team else None,
-            mine=panel.mine,
+            user, since=since, until=until, team_id=team_id, mine=panel.mine
         )
         report: Report | None = None
         try:
@@ -275,7 +282,6 @@ def dashboard_panel(request: AuthedRequest, name: str) -> HttpResponse:
                 report=report,
                 filters=filters,
                 chart=charts.render_svg(report.chart, small=True) if report.chart else None,
-                query=_query(filters, team.pk if team else None),
-                team=team,
+                query=_query(filters, team_id),
             )
     return render_page(request, "reports/panel.html", context, partial="panel")
