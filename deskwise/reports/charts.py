@@ -140,9 +140,9 @@ def render_svg(chart: Chart | None, *, small: bool = False) -> Markup:
     width, height = SMALL if small else (WIDTH, HEIGHT)
     labels = [str(label) for label in chart.x_labels]
     many = len(labels) > 14
-    # Legend rows below the plot: the drawing grows by each row past the
-    # first, so many series never squeeze the plot or cut the legend.
-    # pygal leaves room for one row only: the extra rows get a bottom margin.
+    # pygal leaves room for one legend row: each row past the first grows the
+    # drawing and its bottom margin, so many series neither squeeze the plot
+    # nor lose their legend below the edge.
     columns = max(1, min(len(chart.series), 3 if small else 4))
     extra = (math.ceil(len(chart.series) / columns) - 1) * LEGEND_ROW
     height += extra
